@@ -1,0 +1,37 @@
+# Two entry points: `make demo` (the main job on the shipped knowledge graph) and `make test`.
+# Both create .venv with the standard library's venv and install the project into it; nothing is installed
+# globally. PYTHON may name another interpreter (>= 3.10).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+AIW    := $(BIN)/aiworkforce
+
+.PHONY: demo test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the packaging metadata changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(AIW) validate
+	@echo
+	$(AIW) stats --layers
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/reasoning.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache

@@ -1,0 +1,85 @@
+"""Quality checks: stored SPARQL SELECT queries (``checks/*.rq``) that must return no rows.
+
+Each file starts with ``#+ summary:`` and ``#+ description:`` comment lines, which say what a hit means and how
+to fix it. :func:`run_checks` returns one :class:`CheckResult` per file, with the offending rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from .errors import DataError
+from .resources import data_files
+
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    summary: str
+    description: str
+    text: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: Check
+    variables: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    @property
+    def passed(self) -> bool:
+        return not self.rows
+
+
+def header(text: str) -> dict[str, str]:
+    """The ``#+ key: value`` lines at the top of a stored query."""
+    meta: dict[str, str] = {}
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if match:
+            key, value = match.groups()
+            meta[key] = f"{meta[key]} {value}".strip() if key in meta else value.strip()
+        elif line.strip() and not line.lstrip().startswith("#"):
+            break
+    return meta
+
+
+def load_checks() -> list[Check]:
+    checks = []
+    for path in data_files("checks"):
+        text = path.read_text(encoding="utf-8")
+        meta = header(text)
+        if "summary" not in meta:
+            raise DataError(f"{path.name}: quality check has no '#+ summary:' header")
+        checks.append(Check(path.stem, meta["summary"], meta.get("description", ""), text, path))
+    return checks
+
+
+def run_check(check: Check, graph: Graph) -> CheckResult:
+    result = graph.query(check.text)
+    variables = tuple(str(v) for v in result.vars or ())
+    rows = tuple(tuple(_text(graph, value) for value in row) for row in result)
+    return CheckResult(check, variables, tuple(sorted(rows)))
+
+
+def run_checks(graph: Graph | None = None) -> list[CheckResult]:
+    """Run every quality check over ``graph`` (default: the shipped knowledge graph)."""
+    from .load import load_core
+
+    graph = load_core() if graph is None else graph
+    return [run_check(check, graph) for check in load_checks()]
+
+
+def _text(graph: Graph, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, URIRef):
+        return graph.namespace_manager.normalizeUri(value)
+    return str(value)

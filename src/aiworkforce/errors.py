@@ -1,0 +1,63 @@
+"""Exceptions raised by the aiworkforce library.
+
+Every failure a user can cause derives from :class:`AiworkforceError`. Each subclass carries the process exit
+code the command-line interface maps it to, so the library never exits and the CLI never guesses.
+
+Exit codes (documented in the README):
+
+* 0 - success, the graph conforms;
+* 1 - validation found violations (not an exception: a result);
+* 2 - bad usage or unreadable input (:class:`UsageError`, :class:`InputError` and subclasses);
+* 3 - the installation itself is broken (:class:`DataError`): packaged data missing or invalid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AiworkforceError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
+
+
+class UsageError(AiworkforceError):
+    """The caller asked for something that does not exist or combined options wrongly."""
+
+
+class InputError(AiworkforceError):
+    """A file given by the user cannot be read or parsed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = self.path or "<input>"
+        if line is not None:
+            where = f"{where}:{line}"
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+class RDFSyntaxError(InputError):
+    """An RDF file is not well-formed in its declared syntax."""
+
+
+class DataError(AiworkforceError):
+    """The packaged ontology, shapes or queries are missing or broken: a defect of the installation."""
+
+    exit_code = 3

@@ -1,0 +1,43 @@
+"""Locate the packaged data: ontology modules, SHACL shapes, stored queries and quality checks.
+
+In an installed wheel the data lives in ``aiworkforce/data/<kind>/`` and is found with
+:mod:`importlib.resources`. In a source checkout (editable install or ``PYTHONPATH=src``) the same files are
+read from the top-level ``ontology/``, ``shapes/``, ``queries/`` and ``checks/`` folders, which are the source
+of truth; the wheel build copies them into the package.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import DataError
+
+KINDS = ("ontology", "shapes", "queries", "checks")
+_SUFFIX = {"ontology": ".ttl", "shapes": ".ttl", "queries": ".rq", "checks": ".rq"}
+
+
+@cache
+def data_dir(kind: str) -> Path:
+    """Return the folder holding the packaged files of ``kind`` (one of :data:`KINDS`)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown data kind {kind!r}; expected one of {', '.join(KINDS)}")
+    packaged = resources.files("aiworkforce").joinpath("data").joinpath(kind)
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parents[2] / kind
+    if checkout.is_dir():
+        return checkout
+    raise DataError(
+        f"the packaged {kind} files are missing",
+        hint="reinstall aiworkforce; in a checkout, run from the repository with `make demo`",
+    )
+
+
+def data_files(kind: str) -> list[Path]:
+    """All files of ``kind``, sorted by name so every run loads them in the same order."""
+    files = sorted(p for p in data_dir(kind).iterdir() if p.suffix == _SUFFIX[kind] and p.is_file())
+    if not files:
+        raise DataError(f"no {kind} files found in {data_dir(kind)}")
+    return files
