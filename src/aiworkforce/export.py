@@ -42,3 +42,25 @@ def write_atomic(path: str | Path, data: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: Export formats: CLI name -> (rdflib serializer, file suffix).
+EXPORT_FORMATS = {"ttl": ("turtle", ".ttl"), "nt": ("nt", ".nt"), "xml": ("xml", ".rdf"), "jsonld": ("json-ld", ".jsonld")}
+
+
+def export_graph(fmt: str = "ttl", *, inferred: bool = False) -> str:
+    """The knowledge graph as text in ``fmt`` (ttl, nt, xml, jsonld): asserted only, or with the clean closure."""
+    from .errors import UsageError
+    from .load import load_core
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}", hint=f"choose one of: {', '.join(EXPORT_FORMATS)}")
+    if inferred:
+        from rdflib import Graph
+
+        from .cache import cached_closure
+
+        graph = Graph().parse(cached_closure().closure, format="nt")
+    else:
+        graph = load_core()
+    return serialize(graph, EXPORT_FORMATS[fmt][0])

@@ -1,0 +1,106 @@
+"""The on-disk cache of the reasoned graph.
+
+Reasoning with owlrl takes seconds; answering a stored query should take milliseconds. The clean closure is
+therefore written once as N-Triples, in a folder named by a hash of the package version and of every
+ontology source file, and reused until one of them changes. A new folder is built under a temporary name and
+renamed into place, so concurrent runs never see half a cache.
+
+Location: ``$AIWORKFORCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/aiworkforce``, else ``~/.cache/aiworkforce``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .resources import data_files
+
+#: Bump when the cached content changes meaning (e.g. the noise filter of the closure).
+CACHE_FORMAT = "1"
+
+
+@dataclass(frozen=True)
+class CachedClosure:
+    folder: Path
+
+    @property
+    def closure(self) -> Path:
+        return self.folder / "closure.nt"
+
+    @property
+    def inferred(self) -> Path:
+        return self.folder / "inferred.nt"
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get("AIWORKFORCE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "aiworkforce"
+
+
+def source_key() -> str:
+    """A hash of everything the closure depends on: the cache format and the ontology files.
+
+    The package version is the ontology's ``owl:versionInfo``, so hashing the files covers it too.
+    """
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0".encode())
+    for path in data_files("ontology"):
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:24]
+
+
+def cached_closure(*, rebuild: bool = False) -> CachedClosure:
+    """Return the cached closure for the current sources, building it first when missing or stale."""
+    root = cache_root()
+    entry = CachedClosure(root / source_key())
+    if not rebuild and entry.closure.is_file() and entry.inferred.is_file():
+        return entry
+    return _build(root, entry)
+
+
+def _build(root: Path, entry: CachedClosure) -> CachedClosure:
+    from .export import serialize
+    from .reason import reason
+
+    result = reason(strict=True)
+    closure_nt = serialize(result.closure, "nt")
+    inferred_nt = serialize(result.inferred, "nt")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
+        (tmp / "closure.nt").write_text(closure_nt, encoding="utf-8")
+        (tmp / "inferred.nt").write_text(inferred_nt, encoding="utf-8")
+        if entry.folder.exists():
+            shutil.rmtree(entry.folder, ignore_errors=True)
+        try:
+            os.rename(tmp, entry.folder)
+        except OSError:  # another process won the race: its copy is identical
+            shutil.rmtree(tmp, ignore_errors=True)
+        _prune(root, keep=entry.folder)
+        return entry
+    except OSError:
+        # An unwritable cache must not stop the query: use a private temporary copy for this process.
+        tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-"))
+        (tmp / "closure.nt").write_text(closure_nt, encoding="utf-8")
+        (tmp / "inferred.nt").write_text(inferred_nt, encoding="utf-8")
+        return CachedClosure(tmp)
+
+
+def _prune(root: Path, *, keep: Path) -> None:
+    """Remove caches of older sources (and abandoned builds older than an hour)."""
+    import time
+
+    for child in root.iterdir():
+        if child == keep or not child.is_dir():
+            continue
+        stale_build = child.name.startswith(".build-") and time.time() - child.stat().st_mtime > 3600
+        if stale_build or not child.name.startswith("."):
+            shutil.rmtree(child, ignore_errors=True)

@@ -1,0 +1,137 @@
+"""Query engines over the reasoned graph, with one interface and engine-neutral results.
+
+* ``oxigraph`` (default): pyoxigraph, an in-memory SPARQL engine written in Rust, loaded from the cached
+  closure. It answers the stored queries about ten times faster than rdflib.
+* ``rdflib``: rdflib's own SPARQL engine over the same data, the reference implementation.
+
+Both hold the clean closure as the default graph and the inferred triples again in the named graph
+:data:`INFERRED_GRAPH`, so a query can tell asserted facts from inferred ones. Parameters are passed as RDF
+terms (pyoxigraph substitutions / rdflib ``initBindings``), never pasted into query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError, UsageError
+from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+
+ENGINES = ("oxigraph", "rdflib")
+INFERRED_GRAPH = "https://w3id.org/aiworkforce/graph/inferred"
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT table, an ASK answer or the triples of a CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[tuple[Term, Term, Term], ...] = field(default=())
+
+    def records(self) -> list[dict[str, Term | None]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+    def without(self, variables: set[str]) -> QueryResult:
+        """Drop the columns of ``variables`` (parameters the caller bound: the same value in every row)."""
+        if self.kind != "select" or not variables & set(self.variables):
+            return self
+        keep = [i for i, v in enumerate(self.variables) if v not in variables]
+        return QueryResult(
+            self.kind, tuple(self.variables[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in self.rows)
+        )
+
+    def limited(self, limit: int | None) -> QueryResult:
+        if limit is None or self.kind != "select":
+            return self
+        return QueryResult(self.kind, self.variables, self.rows[:limit])
+
+
+class OxigraphEngine:
+    name = "oxigraph"
+
+    def __init__(self, closure: Path, inferred: Path) -> None:
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self.store = pyoxigraph.Store()
+        self.store.bulk_load(path=str(closure), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        self.store.bulk_load(
+            path=str(inferred), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(INFERRED_GRAPH)
+        )
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        ox = self._ox
+        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.store.query(text, substitutions=subs or None)
+        except SyntaxError as exc:
+            raise InputError(f"malformed SPARQL: {exc}", hint="check the query syntax") from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            rows = tuple(tuple(from_oxigraph(s[v]) for v in variables) for s in result)
+            return QueryResult("select", variables, rows)
+        triples = tuple((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result)
+        return QueryResult("graph", triples=triples)
+
+
+class RdflibEngine:
+    name = "rdflib"
+
+    def __init__(self, closure, inferred) -> None:
+        """``closure`` and ``inferred`` are rdflib graphs or N-Triples paths."""
+        from rdflib import Dataset, Graph, URIRef
+
+        from .namespaces import bind_all
+
+        self.dataset = Dataset()
+        bind_all(self.dataset)
+        default = self.dataset.default_graph if hasattr(self.dataset, "default_graph") else self.dataset.default_context
+        named = self.dataset.graph(URIRef(INFERRED_GRAPH))
+        for target, source in ((default, closure), (named, inferred)):
+            graph = source if isinstance(source, Graph) else Graph().parse(str(source), format="nt")
+            for triple in graph:
+                target.add(triple)
+        self._default = default
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        from pyparsing import ParseException
+
+        init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.dataset.query(text, initBindings=init)
+        except ParseException as exc:
+            raise InputError(f"malformed SPARQL: {exc}", line=exc.lineno, hint="check the query syntax") from None
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = tuple(str(v) for v in result.vars)
+            rows = tuple(tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result)
+            return QueryResult("select", variables, rows)
+        triples = tuple(tuple(from_rdflib(x) for x in t) for t in result.graph)
+        return QueryResult("graph", triples=triples)
+
+
+_OPEN: dict[str, object] = {}
+
+
+def open_engine(name: str = "oxigraph"):
+    """The engine ``name`` over the reasoned graph (built and cached on first use), shared within a process."""
+    if name not in ENGINES:
+        raise UsageError(f"unknown engine {name!r}", hint=f"choose one of: {', '.join(ENGINES)}")
+    if name not in _OPEN:
+        from .cache import cached_closure
+
+        entry = cached_closure()
+        _OPEN[name] = (OxigraphEngine if name == "oxigraph" else RdflibEngine)(entry.closure, entry.inferred)
+    return _OPEN[name]
+
+
+def reset_engines() -> None:
+    """Forget opened engines (after the knowledge base changed within this process)."""
+    _OPEN.clear()

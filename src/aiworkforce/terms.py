@@ -1,0 +1,126 @@
+"""An engine-neutral RDF term, so results from pyoxigraph and rdflib compare and render the same way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_PLAIN = {None, XSD + "string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"}
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger")}
+
+
+@dataclass(frozen=True)
+class Term:
+    """An IRI, blank node or literal. ``value`` is the IRI, the blank node label or the lexical form."""
+
+    kind: str  # "iri" | "bnode" | "literal"
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+    @classmethod
+    def iri(cls, value: str) -> Term:
+        return cls("iri", value)
+
+    @classmethod
+    def literal(cls, value: str, datatype: str | None = None, language: str | None = None) -> Term:
+        return cls("literal", value, None if datatype in _PLAIN else datatype, language or None)
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "iri"
+
+    @property
+    def number(self) -> Decimal | None:
+        """The numeric value of a numeric literal (lexical forms differ between engines: ``0.5`` vs ``0.50``)."""
+        if self.kind == "literal" and self.datatype in _NUMERIC:
+            try:
+                return Decimal(self.value)
+            except InvalidOperation:
+                return None
+        return None
+
+    def key(self) -> tuple:
+        """A comparison key equal for terms that mean the same value."""
+        number = self.number
+        if number is not None:
+            return ("number", number.normalize())
+        return (self.kind, self.value, self.datatype or "", self.language or "")
+
+    def ntriples(self) -> str:
+        if self.kind == "iri":
+            return f"<{self.value}>"
+        if self.kind == "bnode":
+            return f"_:{self.value}"
+        escaped = (self.value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                   .replace("\r", "\\r"))
+        if self.language:
+            return f'"{escaped}"@{self.language}'
+        if self.datatype:
+            return f'"{escaped}"^^<{self.datatype}>'
+        return f'"{escaped}"'
+
+    def compact(self, prefixes: dict[str, str]) -> str:
+        """IRIs as CURIEs where a prefix fits (longest namespace first); literals as their lexical form."""
+        if self.kind != "iri":
+            return self.value
+        best = None
+        for prefix, namespace in prefixes.items():
+            if self.value.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
+                best = (prefix, namespace)
+        if best:
+            local = self.value[len(best[1]):]
+            if local and all(c.isalnum() or c in "-_." for c in local):
+                return f"{best[0]}:{local}"
+        return self.value
+
+
+def from_oxigraph(node) -> Term | None:
+    if node is None:
+        return None
+    import pyoxigraph
+
+    if isinstance(node, pyoxigraph.NamedNode):
+        return Term.iri(node.value)
+    if isinstance(node, pyoxigraph.BlankNode):
+        return Term("bnode", node.value)
+    return Term.literal(node.value, node.datatype.value if node.datatype else None, node.language)
+
+
+def to_oxigraph(term: Term):
+    import pyoxigraph
+
+    if term.kind == "iri":
+        return pyoxigraph.NamedNode(term.value)
+    if term.kind == "bnode":
+        return pyoxigraph.BlankNode(term.value)
+    if term.language:
+        return pyoxigraph.Literal(term.value, language=term.language)
+    if term.datatype:
+        return pyoxigraph.Literal(term.value, datatype=pyoxigraph.NamedNode(term.datatype))
+    return pyoxigraph.Literal(term.value)
+
+
+def from_rdflib(node) -> Term | None:
+    if node is None:
+        return None
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(node, URIRef):
+        return Term.iri(str(node))
+    if isinstance(node, BNode):
+        return Term("bnode", str(node))
+    if isinstance(node, Literal):
+        return Term.literal(str(node), str(node.datatype) if node.datatype else None, node.language)
+    raise TypeError(f"not an RDF term: {node!r}")
+
+
+def to_rdflib(term: Term):
+    from rdflib import BNode, Literal, URIRef
+
+    if term.kind == "iri":
+        return URIRef(term.value)
+    if term.kind == "bnode":
+        return BNode(term.value)
+    return Literal(term.value, lang=term.language, datatype=URIRef(term.datatype) if term.datatype else None)
