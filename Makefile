@@ -31,7 +31,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/reasoning.py
+	$(BIN)/python benchmarks/query_latency.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache

@@ -95,3 +95,26 @@ def test_user_errors_exit_2_without_traceback(run, args, fragment):
     assert code == 2
     assert fragment in err
     assert "Traceback" not in err and out == ""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["queries"], ["query", "layers"]])
+def test_fast_commands_do_not_import_the_reasoner(args, tmp_path):
+    """--help, queries and a warm query must not pay for rdflib, owlrl or pySHACL imports."""
+    import os
+    import subprocess
+    import sys
+
+    from aiworkforce.cache import cached_closure
+
+    cached_closure()  # warm the cache this process uses, so the child finds it
+    code = (
+        "import sys, io, contextlib\n"
+        "from aiworkforce.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    rc = main({args!r})\n"
+        "heavy = sorted(m for m in ('rdflib', 'owlrl', 'pyshacl') if m in sys.modules)\n"
+        "print(rc, ','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True)
+    rc, _, heavy = out.stdout.strip().partition(" ")
+    assert rc == "0" and heavy == "", out.stdout + out.stderr

@@ -62,24 +62,46 @@ def _root(
 # -- validate -----------------------------------------------------------------------------------------------
 
 
+class ReportFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    md = "md"
+    ttl = "ttl"
+
+
 @app.command()
 def validate(
-    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Report format.")] = TextOrJson.text,
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="Contributed role definitions (.yaml or .ttl) or folders of them. Without any: the core graph.")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
 ) -> None:
-    """Check the knowledge graph: SHACL shapes, quality checks, OWL 2 RL profile and consistency.
+    """Validate contributions against the core graph, or (without files) the core graph itself.
 
-    Exit 0 when it conforms, 1 when anything is violated.
+    Contributions are checked together with the core: references must resolve, every SHACL shape must pass,
+    and nothing may duplicate an existing term. Exit 0 when it conforms, 1 on violations, 2 on unreadable input.
     """
+    if files:
+        from .contribute import check_contributions
+        from .report import render
+
+        report = check_contributions(files)
+        sys.stdout.write(render(report, fmt.value, colour=fmt is ReportFormat.text and sys.stdout.isatty()))
+        raise typer.Exit(0 if report.passes(strict=strict) else 1)
+
     from .audit import audit
     from .load import load_core
 
     graph = load_core()
     report = audit(graph)
-    if fmt is TextOrJson.json:
+    if fmt is ReportFormat.json:
         typer.echo(json.dumps(_audit_json(report), indent=2))
+    elif fmt is ReportFormat.ttl:
+        from .export import serialize
+
+        sys.stdout.write(serialize(report.shacl.report_graph, "turtle"))
     else:
-        _audit_text(report, graph)
+        _audit_text(report, graph, markdown=fmt is ReportFormat.md)
     raise typer.Exit(0 if report.passes(strict=strict) else 1)
 
 
@@ -111,7 +133,7 @@ def _audit_json(report) -> dict:
     }
 
 
-def _audit_text(report, graph) -> None:
+def _audit_text(report, graph, *, markdown: bool = False) -> None:
     from .stats import stats
 
     from . import __version__
@@ -124,6 +146,8 @@ def _audit_text(report, graph) -> None:
         for cls, name in ((AIW.Layer, "layers"), (AIW.Role, "roles"), (AIW.Skill, "skills"), (AIW.Concern, "concerns"))
     )
     out = typer.echo
+    if markdown:
+        out("```text")
     out(f"aiworkforce {__version__}: knowledge graph of {s.triples:,} triples ({counts})")
     shacl = report.shacl
     verdict = "conforms" if shacl.conforms else "does not conform"
@@ -145,6 +169,8 @@ def _audit_text(report, graph) -> None:
     for message in report.inconsistencies:
         out(f"Violation: inconsistency: {message}")
     out("OK: the knowledge graph passes every check." if report.passes() else "FAILED: see the problems above.")
+    if markdown:
+        out("```")
 
 
 def _term(graph, node) -> str:
@@ -296,7 +322,7 @@ def query(
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
-    from .namespaces import PREFIXES
+    from .prefixes import PREFIXES
     from .query import run_query
     from .render import format_select
 
@@ -318,7 +344,7 @@ def sparql(
     SERVICE, FROM, LOAD and updates are refused: queries never reach files or the network.
     """
     from .load import read_text
-    from .namespaces import PREFIXES
+    from .prefixes import PREFIXES
     from .query import run_sparql
     from .render import format_select
 
@@ -350,7 +376,7 @@ def describe(
 ) -> None:
     """Everything the reasoned graph says about one term; inferred facts are marked."""
     from .describe import describe as run_describe
-    from .namespaces import PREFIXES
+    from .prefixes import PREFIXES
 
     d = run_describe(term, engine=engine.value)
     if fmt is TextOrJson.json:
@@ -379,7 +405,7 @@ def search(
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
 ) -> None:
     """Find terms whose label, alternative label or definition contains every word given."""
-    from .namespaces import PREFIXES
+    from .prefixes import PREFIXES
     from .search import search as run_search
 
     matches = run_search(" ".join(text), limit=limit, engine=engine.value)
@@ -413,6 +439,60 @@ def export(
     else:
         write_atomic(output, data)
         typer.echo(f"wrote {output}", err=True)
+
+
+# -- contributions ----------------------------------------------------------------------------------------
+
+
+class TemplateFormat(str, enum.Enum):
+    yaml = "yaml"
+    ttl = "ttl"
+
+
+@app.command("new-role")
+def new_role(
+    slug: Annotated[str, typer.Argument(help="The new role's slug, e.g. prompt-engineer.")],
+    fmt: Annotated[TemplateFormat, typer.Option("--format", "-f", help="Template format.")] = TemplateFormat.yaml,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
+                                                   help="Write the template to this file (never overwrites).")] = None,
+) -> None:
+    """Write a commented template for a new role; fill it in, then `validate` and `add` it."""
+    from .errors import UsageError
+    from .export import write_atomic
+    from .scaffold import role_template
+
+    text = role_template(slug, fmt.value)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.exists():
+        raise UsageError(f"{output} already exists", hint="choose another file name or remove it first")
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}; fill it in, then run: aiworkforce validate {output}", err=True)
+
+
+@app.command()
+def add(
+    files: Annotated[list[Path], typer.Argument(help="Contributions (.yaml or .ttl) or folders of them.")],
+    into: Annotated[Optional[Path], typer.Option("--into", file_okay=False,
+                                                 help="Knowledge-base folder to merge into (default: the ontology).")] = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Format of the report if refused.")] = ReportFormat.text,
+) -> None:
+    """Merge valid contributions into the knowledge base (ontology/contributions.ttl), atomically.
+
+    Anything with violations is refused and nothing is written (exit 1).
+    """
+    from .merge import ContributionRejected, add_contributions
+    from .report import render
+
+    try:
+        result = add_contributions(files, into=into)
+    except ContributionRejected as exc:
+        sys.stdout.write(render(exc.report, fmt.value, colour=fmt is ReportFormat.text and sys.stdout.isatty()))
+        raise
+    terms = ", ".join(result.terms)
+    typer.echo(f"merged {len(result.terms)} term{'s' * (len(result.terms) != 1)} ({terms}) into {result.module} "
+               f"(+{result.triples_added} triples)", err=True)
 
 
 # -- entry point --------------------------------------------------------------------------------------------

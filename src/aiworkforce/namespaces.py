@@ -1,37 +1,16 @@
-"""The project's namespaces and the prefixes it binds in every graph it writes."""
+"""The project's namespaces as rdflib objects, and binding its prefixes on graphs."""
 
 from __future__ import annotations
 
 from rdflib import Graph, Namespace
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS, XSD
 
-BASE = "https://w3id.org/aiworkforce/"
-AIW = Namespace(BASE + "ontology#")
-AIWS = Namespace(BASE + "shapes#")
-ONTOLOGY_IRI = BASE + "ontology"
-VANN = Namespace("http://purl.org/vocab/vann/")
-SCHEMA = Namespace("https://schema.org/")
+from .prefixes import BASE, INDIVIDUAL_KINDS, ONTOLOGY_IRI, PREFIXES  # noqa: F401 - re-exported
 
-#: Kinds of individual, each with its own slug namespace below :data:`BASE`.
-INDIVIDUAL_KINDS = ("role", "layer", "skill", "concern", "sector", "question", "scheme", "source")
+AIW = Namespace(PREFIXES["aiw"])
+AIWS = Namespace(PREFIXES["aiws"])
+VANN = Namespace(PREFIXES["vann"])
+SCHEMA = Namespace(PREFIXES["schema"])
 
-PREFIXES: dict[str, str] = {
-    "aiw": str(AIW),
-    "aiws": str(AIWS),
-    **{kind: f"{BASE}{kind}/" for kind in INDIVIDUAL_KINDS},
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "sh": str(SH),
-    "vann": str(VANN),
-    "schema": str(SCHEMA),
-    "isco": "http://data.europa.eu/esco/isco/",
-    "esco": "http://data.europa.eu/esco/occupation/",
-    "onet": "https://www.onetonline.org/link/summary/",
-}
 
 
 def bind_all(graph: Graph) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from .catalogue import StoredQuery, get_query
 from .engines import QueryResult, open_engine
 from .errors import UsageError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 from .resolve import expand_curie, resolve
 from .safety import check_query
 from .terms import Term

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import UsageError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 from .terms import Term
 
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s/]\S*)$")
@@ -103,7 +103,11 @@ def _similarity(query: str, label: str) -> float:
     """How close a typed value is to a label: whole label, its beginning, or any one word of it."""
     matcher = difflib.SequenceMatcher
     scores = [matcher(None, query, label).ratio(), matcher(None, query, label[: len(query)]).ratio()]
-    scores += [matcher(None, query, word).ratio() for word in label.split()]
+    words = label.split()
+    scores += [matcher(None, query, word).ratio() for word in words]
+    for part in query.split():  # a typed word that starts a word of the label: "eval" -> "evaluation"
+        if len(part) >= 3 and any(word.startswith(part) for word in words):
+            scores.append(0.75)
     return max(scores)
 
 

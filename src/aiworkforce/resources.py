@@ -1,18 +1,20 @@
 """Locate the packaged data: ontology modules, SHACL shapes, stored queries and quality checks.
 
 In an installed wheel the data lives in ``aiworkforce/data/<kind>/`` and is found with
-:mod:`importlib.resources`. In a source checkout (editable install or ``PYTHONPATH=src``) the same files are
+:mod:`importlib.resources`. ``$AIWORKFORCE_ONTOLOGY_DIR`` points the tools at another copy of the knowledge
+base (a working copy that ``aiworkforce add`` merges into, for example). In a source checkout (editable install or ``PYTHONPATH=src``) the same files are
 read from the top-level ``ontology/``, ``shapes/``, ``queries/`` and ``checks/`` folders, which are the source
 of truth; the wheel build copies them into the package.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import DataError
+from .errors import DataError, UsageError
 
 KINDS = ("ontology", "shapes", "queries", "checks")
 _SUFFIX = {"ontology": ".ttl", "shapes": ".ttl", "queries": ".rq", "checks": ".rq"}
@@ -23,6 +25,11 @@ def data_dir(kind: str) -> Path:
     """Return the folder holding the packaged files of ``kind`` (one of :data:`KINDS`)."""
     if kind not in KINDS:
         raise ValueError(f"unknown data kind {kind!r}; expected one of {', '.join(KINDS)}")
+    override = os.environ.get("AIWORKFORCE_ONTOLOGY_DIR") if kind == "ontology" else None
+    if override:
+        if not Path(override).is_dir():
+            raise UsageError(f"AIWORKFORCE_ONTOLOGY_DIR={override} is not a folder")
+        return Path(override)
     packaged = resources.files("aiworkforce").joinpath("data").joinpath(kind)
     if packaged.is_dir():
         return Path(str(packaged))
