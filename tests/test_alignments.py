@@ -84,31 +84,11 @@ def reference() -> Reference:
     return load_reference(EXTRACT_DIR)
 
 
-# Stop-gap while ontology/roles.ttl and ontology/hybrids.ttl are being written: the fixed role list of the project.
-# Used ONLY when neither file exists; as soon as one does, the roles are read from ontology/*.ttl and nothing else.
-PENDING_ROLE_SLUGS = """ai-research-scientist research-engineer ml-engineer software-engineer ai-engineer data-engineer
-data-scientist data-architect data-quality-engineer infrastructure-engineer network-engineer storage-engineer
-gpu-cluster-engineer container-platform-engineer critical-facilities-engineer data-center-mechanical-engineer
-data-center-electrical-engineer hvac-engineer data-center-operations-manager data-center-reliability-engineer
-capacity-planner physical-security-specialist sustainability-manager energy-optimization-engineer cloud-architect
-platform-engineer ai-security-specialist model-governance-specialist iam-engineer application-security-engineer
-threat-intelligence-analyst privacy-engineer compliance-specialist cybersecurity-analyst product-manager
-ai-product-manager ai-governance-specialist ai-policy-advisor solutions-architect ai-consultant
-site-reliability-engineer devops-engineer it-operations-engineer""".split()
-PENDING_HYBRID_SLUGS = """infrastructure-savvy-software-engineer product-minded-data-scientist network-automation-engineer
-ml-literate-security-analyst sustainability-facilities-engineer""".split()
-
-
 @pytest.fixture(scope="module")
 def ontology() -> Graph:
     graph = Graph()
     for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
         graph.parse(path, format="turtle")
-    if not (ONTOLOGY_DIR / "roles.ttl").exists() and not (ONTOLOGY_DIR / "hybrids.ttl").exists():
-        for slug in PENDING_ROLE_SLUGS:
-            graph.add((URIRef(ROLE_NS + slug), RDF.type, AIW.Role))
-        for slug in PENDING_HYBRID_SLUGS:
-            graph.add((URIRef(ROLE_NS + slug), RDF.type, AIW.HybridRole))
     return graph
 
 

@@ -1,0 +1,25 @@
+"""Shared fixtures: the shipped graph and its closure are computed once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def core() -> Graph:
+    from aiworkforce.load import load_core
+
+    return load_core()
+
+
+@pytest.fixture(scope="session")
+def reasoned(core):
+    from aiworkforce.reason import reason
+
+    return reason(core)
