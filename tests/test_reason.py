@@ -168,3 +168,52 @@ def test_reason_does_not_mutate_its_input(core):
     reason(core)
     assert len(core) == before
     assert isomorphic(core, copy)
+
+
+# -- the two reasoners agree ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def schema() -> Graph:
+    """The ontology and the layers only: small enough for owlrl to close in well under a second."""
+    from aiworkforce.load import parse_files
+    from aiworkforce.resources import data_dir
+
+    return parse_files([data_dir("ontology") / "aiworkforce.ttl", data_dir("ontology") / "layers.ttl"])
+
+
+def test_rules_engine_gives_owlrls_closure_on_the_shipped_graph(core, reasoned):
+    reference = reason(core, reasoner="owlrl")
+    assert set(reasoned.closure) == set(reference.closure)
+    assert reasoned.inconsistencies == reference.inconsistencies == ()
+
+
+@pytest.mark.parametrize("turtle", [
+    "role:x a aiw:Role ; aiw:specialises role:y . role:y a aiw:Role ; aiw:specialises role:z . role:z a aiw:Role .",
+    "role:x a aiw:Role ; aiw:inLayer layer:data ; aiw:combinesRole role:y . role:y a aiw:Role ; aiw:inLayer layer:security .",
+    "role:x aiw:requiresEssentialSkill skill:s . skill:s aiw:isSkillFor role:w .",
+])
+def test_rules_engine_agrees_with_owlrl_on_small_graphs(schema, turtle):
+    graph = small(schema, turtle)
+    assert set(reason(graph, reasoner="rules").closure) == set(reason(graph, reasoner="owlrl").closure)
+
+
+def test_rules_engine_reports_inconsistency(schema):
+    graph = small(schema, "role:x a aiw:Role ; aiw:overlapsWith role:x .")
+    assert reason(graph, reasoner="rules").inconsistencies
+    assert reason(graph, reasoner="owlrl").inconsistencies
+
+
+def test_rules_engine_refuses_what_it_does_not_implement(schema):
+    from aiworkforce.rules import UnsupportedAxiomError
+
+    graph = small(schema, "aiw:combinesRole a <http://www.w3.org/2002/07/owl#FunctionalProperty> .")
+    with pytest.raises(UnsupportedAxiomError):
+        reason(graph, reasoner="rules")
+
+
+def test_unknown_reasoner_is_a_usage_error(core):
+    from aiworkforce.errors import UsageError
+
+    with pytest.raises(UsageError):
+        reason(core, reasoner="hermit")

@@ -6,7 +6,7 @@ consistency check. The ``validate`` command renders its result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import Graph
 
@@ -21,6 +21,7 @@ class AuditReport:
     checks: tuple[CheckResult, ...]
     profile: tuple[ProfileIssue, ...]
     inconsistencies: tuple[str, ...]
+    graph: Graph = field(repr=False, compare=False, default_factory=Graph)  # the graph that was checked
 
     @property
     def failed_checks(self) -> tuple[CheckResult, ...]:
@@ -46,14 +47,36 @@ class AuditReport:
 
 
 def audit(graph: Graph | None = None) -> AuditReport:
-    """Check ``graph`` (default: the shipped knowledge graph) in every way the project knows."""
-    from .load import load_core
-    from .reason import reason
+    """Check ``graph`` (default: the shipped knowledge graph) in every way the project knows.
 
+    For the shipped graph the consistency check reuses the cached closure (see :mod:`aiworkforce.cache`).
+    """
+    from .load import load_core
+
+    shipped = graph is None
     graph = load_core() if graph is None else graph
     return AuditReport(
         shacl=validate(graph),
         checks=tuple(run_checks(graph)),
         profile=tuple(check_rl_profile(graph)),
-        inconsistencies=reason(graph).inconsistencies,
+        inconsistencies=_shipped_inconsistencies() if shipped else _inconsistencies(graph),
+        graph=graph,
     )
+
+
+def _inconsistencies(graph: Graph) -> tuple[str, ...]:
+    from .reason import reason
+
+    return reason(graph).inconsistencies
+
+
+def _shipped_inconsistencies() -> tuple[str, ...]:
+    """The shipped graph's closure is cached, and only built when consistent: reuse it instead of reasoning."""
+    from .cache import cached_closure
+    from .reason import InconsistencyError
+
+    try:
+        cached_closure()
+    except InconsistencyError as exc:
+        return (exc.message,)
+    return ()

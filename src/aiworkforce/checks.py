@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from .errors import DataError
 from .resources import data_files
@@ -62,10 +62,30 @@ def load_checks() -> list[Check]:
     return checks
 
 
-def run_check(check: Check, graph: Graph) -> CheckResult:
-    result = graph.query(check.text)
-    variables = tuple(str(v) for v in result.vars or ())
-    rows = tuple(tuple(_text(graph, value) for value in row) for row in result)
+def _store(graph: Graph):
+    """The graph copied into pyoxigraph, which runs the checks about a hundred times faster than rdflib."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return store
+
+
+def run_check(check: Check, graph: Graph, *, store=None) -> CheckResult:
+    """Run one check over ``graph``; its rows are the offending terms (CURIEs) and explanations."""
+    from .prefixes import PREFIXES
+    from .terms import from_oxigraph
+
+    store = _store(graph) if store is None else store
+    solutions = store.query(check.text)
+    variables = tuple(v.value for v in solutions.variables)
+    rows = []
+    for solution in solutions:
+        cells = []
+        for v in variables:
+            term = from_oxigraph(solution[v])
+            cells.append("" if term is None else term.compact(PREFIXES))
+        rows.append(tuple(cells))
     return CheckResult(check, variables, tuple(sorted(rows)))
 
 
@@ -74,12 +94,6 @@ def run_checks(graph: Graph | None = None) -> list[CheckResult]:
     from .load import load_core
 
     graph = load_core() if graph is None else graph
-    return [run_check(check, graph) for check in load_checks()]
+    store = _store(graph)
+    return [run_check(check, graph, store=store) for check in load_checks()]
 
-
-def _text(graph: Graph, value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, URIRef):
-        return graph.namespace_manager.normalizeUri(value)
-    return str(value)

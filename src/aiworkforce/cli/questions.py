@@ -1,0 +1,169 @@
+"""Commands that ask questions: queries, query, sparql, describe, search."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._app import _ENGINE_HELP, Engine, GraphFormat, ResultFormat, TextOrJson, app
+
+
+def _complete_query_name(incomplete: str) -> list[str]:
+    from ..resources import data_files
+
+    return [p.stem for p in data_files("queries") if p.stem.startswith(incomplete)]
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    from ..errors import UsageError
+
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"parameter {pair!r} is not key=value", hint='write it as -p role="Data Engineer"')
+        params[key.strip()] = value
+    return params
+
+
+@app.command("queries")
+def list_queries(
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+) -> None:
+    """List the stored queries: names, summaries and parameters."""
+    from ..catalogue import catalogue
+
+    queries = list(catalogue().values())
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps([
+            {"name": q.name, "summary": q.summary, "description": q.description, "tags": list(q.tags),
+             "params": [{"name": p.name, "kind": p.kind, "class": p.cls, "required": p.required,
+                         "default": p.default, "example": p.example, "description": p.description}
+                        for p in q.params]}
+            for q in queries
+        ], indent=2))
+        return
+    from ..render import table
+
+    def params(q) -> str:
+        return ", ".join(p.name if p.required else f"[{p.name}]" for p in q.params) or "-"
+
+    typer.echo(table(["query", "parameters", "answers"], [[q.name, params(q), q.summary] for q in queries]))
+    typer.echo("\nRun one with: aiworkforce query NAME [-p key=value]...   ([x] = optional parameter)")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="Stored query name (see `aiworkforce queries`).",
+                                        autocompletion=_complete_query_name)],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.")] = [],  # noqa: B006
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N rows.")] = None,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+) -> None:
+    """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
+    from ..prefixes import PREFIXES
+    from ..query import run_query
+    from ..render import format_select
+
+    result = run_query(name, _parse_params(param), limit=limit, engine=engine.value)
+    sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
+    if fmt is ResultFormat.table:
+        typer.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+
+
+@app.command()
+def sparql(
+    file: Annotated[str, typer.Argument(help="A file holding the query, or - to read standard input.")],
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results.")] = ResultFormat.table,
+    rdf_format: Annotated[GraphFormat, typer.Option("--rdf-format", help="Format of CONSTRUCT/DESCRIBE results.")] = GraphFormat.ttl,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+) -> None:
+    """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the reasoned graph.
+
+    SERVICE, FROM, LOAD and updates are refused: queries never reach files or the network.
+    """
+    from ..load import read_text
+    from ..prefixes import PREFIXES
+    from ..query import run_sparql
+    from ..render import format_select
+
+    if file == "-":
+        text, source = sys.stdin.read(), "<stdin>"
+    else:
+        text, source = read_text(Path(file)), file
+    result = run_sparql(text, engine=engine.value, source=source)
+    if result.kind == "ask":
+        typer.echo(json.dumps({"boolean": result.boolean}) if fmt is ResultFormat.json else str(result.boolean).lower())
+    elif result.kind == "select":
+        sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
+    else:
+        from ..export import EXPORT_FORMATS, serialize
+        from ..terms import to_rdflib
+        from rdflib import Graph
+
+        graph = Graph()
+        for triple in result.triples:
+            graph.add(tuple(to_rdflib(t) for t in triple))
+        sys.stdout.write(serialize(graph, EXPORT_FORMATS[rdf_format.value][0]))
+
+
+@app.command()
+def describe(
+    term: Annotated[str, typer.Argument(help="A label, slug, CURIE or IRI.")],
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+) -> None:
+    """Everything the reasoned graph says about one term; inferred facts are marked."""
+    from ..describe import describe as run_describe
+    from ..prefixes import PREFIXES
+
+    d = run_describe(term, engine=engine.value)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps({
+            "term": d.term.value,
+            "facts": [{"direction": f.direction, "predicate": f.predicate.value, "value": f.other.value,
+                       "label": f.other_label, "inferred": f.inferred} for f in d.facts],
+        }, indent=2, ensure_ascii=False))
+        return
+    from ..render import table
+
+    typer.echo(d.term.compact(PREFIXES))
+    for direction, title in (("out", "Facts about it"), ("in", "Facts pointing to it")):
+        rows = [[f.predicate.compact(PREFIXES), f.other_label or f.other.compact(PREFIXES),
+                 "inferred" if f.inferred else "asserted"] for f in d.facts if f.direction == direction]
+        if rows:
+            typer.echo(f"\n{title}:")
+            typer.echo(table(["property", "value", "source"], rows))
+
+
+@app.command()
+def search(
+    text: Annotated[list[str], typer.Argument(help="Words to look for in labels, alternative labels and definitions.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N matches.")] = 25,
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+) -> None:
+    """Find terms whose label, alternative label or definition contains every word given."""
+    from ..prefixes import PREFIXES
+    from ..search import search as run_search
+
+    matches = run_search(" ".join(text), limit=limit, engine=engine.value)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps([{"term": m.term.value, "label": m.label,
+                                "type": m.type.value if m.type else None, "field": m.field, "text": m.text}
+                               for m in matches], indent=2, ensure_ascii=False))
+        return
+    if not matches:
+        typer.echo(f"no matches for {' '.join(text)!r}", err=True)
+        return
+    from ..render import table
+
+    typer.echo(table(["label", "type", "matched in", "term"],
+                     [[m.label, m.type.compact(PREFIXES) if m.type else "", m.field, m.term.compact(PREFIXES)]
+                      for m in matches]))
+
