@@ -120,8 +120,18 @@ class RdflibEngine:
 _OPEN: dict[str, object] = {}
 
 
-def open_engine(name: str = "oxigraph"):
-    """The engine ``name`` over the reasoned graph (built and cached on first use), shared within a process."""
+def open_engine(name: str = "oxigraph", *, endpoint: str | None = None):
+    """The engine ``name`` over the reasoned graph (built and cached on first use), shared within a process.
+
+    With ``endpoint``, a remote SPARQL 1.1 query endpoint answers instead (see :mod:`aiworkforce.remote`).
+    """
+    if endpoint is not None:
+        key = f"remote {endpoint}"
+        if key not in _OPEN:
+            from .remote import RemoteEngine
+
+            _OPEN[key] = RemoteEngine(endpoint)
+        return _OPEN[key]
     if name not in ENGINES:
         raise UsageError(f"unknown engine {name!r}", hint=f"choose one of: {', '.join(ENGINES)}")
     if name not in _OPEN:

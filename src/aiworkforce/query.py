@@ -65,11 +65,16 @@ def _humanise(name: str) -> str:
 
 
 def run_query(
-    name: str, params: Mapping[str, str] | None = None, *, limit: int | None = None, engine: str = "oxigraph"
+    name: str, params: Mapping[str, str] | None = None, *, limit: int | None = None, engine: str = "oxigraph",
+    endpoint: str | None = None,
 ) -> QueryResult:
-    """Run the stored query ``name`` with ``params`` (user-typed strings) and return its result."""
+    """Run the stored query ``name`` with ``params`` (user-typed strings) and return its result.
+
+    With ``endpoint`` the query runs on a remote SPARQL 1.1 endpoint holding the reasoned graph (pushed with
+    ``aiworkforce push``) instead of the local cache.
+    """
     query = get_query(name)
-    eng = open_engine(engine)
+    eng = open_engine(engine, endpoint=endpoint)
     bindings, cap = bind_params(query, params or {}, eng)
     result = eng.query(query.text, bindings).without(set(bindings))
     caps = [c for c in (limit, cap) if c is not None]

@@ -13,8 +13,22 @@ import sys
 import typer
 
 from ..errors import AiworkforceError
-from . import graph, questions, contributions  # noqa: F401, I001 - each registers its commands, in help order
 from ._app import app
+
+#: Command-group modules, in the order their commands appear in --help. Each registers its commands on ``app``.
+GROUPS = ("graph", "questions", "contributions", "serve", "remote")
+
+
+def _register() -> None:
+    import importlib
+    import pkgutil
+
+    present = {m.name for m in pkgutil.iter_modules(__path__)}
+    for name in [g for g in GROUPS if g in present] + sorted(present - set(GROUPS) - {"_app"}):
+        importlib.import_module(f"{__name__}.{name}")
+
+
+_register()
 
 __all__ = ["app", "main"]
 

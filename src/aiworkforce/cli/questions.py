@@ -64,13 +64,15 @@ def query(
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N rows.")] = None,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+    endpoint: Annotated[Optional[str], typer.Option(
+        help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
     from ..prefixes import PREFIXES
     from ..query import run_query
     from ..render import format_select
 
-    result = run_query(name, _parse_params(param), limit=limit, engine=engine.value)
+    result = run_query(name, _parse_params(param), limit=limit, engine=engine.value, endpoint=endpoint)
     sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
     if fmt is ResultFormat.table:
         typer.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
