@@ -61,12 +61,14 @@ def cached_closure(*, rebuild: bool = False) -> CachedClosure:
     """Return the cached closure for the current sources, building it first when missing or stale."""
     root = cache_root()
     entry = CachedClosure(root / source_key())
-    if not rebuild and entry.closure.is_file() and entry.inferred.is_file():
+    complete = entry.closure.is_file() and entry.inferred.is_file()
+    if complete and not rebuild:
         return entry
-    return _build(root, entry)
+    # an explicit rebuild, or an entry left incomplete, replaces what is there; a missing one is created
+    return _build(root, entry, replace=entry.folder.exists())
 
 
-def _build(root: Path, entry: CachedClosure) -> CachedClosure:
+def _build(root: Path, entry: CachedClosure, *, replace: bool = False) -> CachedClosure:
     from .export import serialize
     from .reason import reason
 
@@ -78,17 +80,24 @@ def _build(root: Path, entry: CachedClosure) -> CachedClosure:
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
         (tmp / "closure.nt").write_text(closure_nt, encoding="utf-8")
         (tmp / "inferred.nt").write_text(inferred_nt, encoding="utf-8")
-        if entry.folder.exists():
-            shutil.rmtree(entry.folder, ignore_errors=True)
+        if replace:  # move the old entry aside first, so the new one appears in one rename
+            stale = Path(tempfile.mkdtemp(dir=root, prefix=".stale-"))
+            try:
+                os.replace(entry.folder, stale / "entry")
+            except OSError:
+                pass
         try:
-            os.rename(tmp, entry.folder)
-        except OSError:  # another process won the race: its copy is identical
+            os.rename(tmp, entry.folder)  # fails if another process published the same entry meanwhile
+        except OSError:  # it won the race: its copy is identical, and readers may be using it, so keep it
             shutil.rmtree(tmp, ignore_errors=True)
         _prune(root, keep=entry.folder)
         return entry
     except OSError:
-        # An unwritable cache must not stop the query: use a private temporary copy for this process.
+        # An unwritable cache must not stop the query: use a private temporary copy, removed at exit.
+        import atexit
+
         tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-"))
+        atexit.register(shutil.rmtree, tmp, True)
         (tmp / "closure.nt").write_text(closure_nt, encoding="utf-8")
         (tmp / "inferred.nt").write_text(inferred_nt, encoding="utf-8")
         return CachedClosure(tmp)
@@ -102,5 +111,5 @@ def _prune(root: Path, *, keep: Path) -> None:
         if child == keep or not child.is_dir():
             continue
         stale_build = child.name.startswith(".build-") and time.time() - child.stat().st_mtime > 3600
-        if stale_build or not child.name.startswith("."):
+        if stale_build or child.name.startswith(".stale-") or not child.name.startswith("."):
             shutil.rmtree(child, ignore_errors=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, UsageError
+from .prefixes import PREFIXES
 from .terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 
 ENGINES = ("oxigraph", "rdflib")
@@ -67,9 +68,11 @@ class OxigraphEngine:
         ox = self._ox
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
-            result = self.store.query(text, substitutions=subs or None)
+            result = self.store.query(text, substitutions=subs or None, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise InputError(f"malformed SPARQL: {exc}", hint="check the query syntax") from None
+        except RuntimeError as exc:  # evaluation errors, e.g. an unknown function
+            raise InputError(f"the query cannot be evaluated: {exc}") from None
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -107,6 +110,8 @@ class RdflibEngine:
             result = self.dataset.query(text, initBindings=init)
         except ParseException as exc:
             raise InputError(f"malformed SPARQL: {exc}", line=exc.lineno, hint="check the query syntax") from None
+        except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exceptions, e.g. for an unknown prefix
+            raise InputError(f"the query cannot be evaluated: {exc}", hint="check the query") from None
         if result.type == "ASK":
             return QueryResult("ask", boolean=bool(result.askAnswer))
         if result.type == "SELECT":

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import UsageError
-from .prefixes import PREFIXES
+from .prefixes import BASE, PREFIXES
 from .terms import Term
 
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s/]\S*)$")
@@ -91,6 +91,10 @@ def resolve(value: str, *, engine, cls: str | None = None, what: str = "term") -
     matches = {c.term.value for c in candidates if normalise(c.label) == norm}
     if _SLUG.match(text):
         matches |= {t for t in by_term if t.rsplit("/", 1)[-1] == text or t.rsplit("#", 1)[-1] == text}
+    if len(matches) > 1:  # prefer the project's own term over an official occupation with the same title
+        own = {m for m in matches if m.startswith(BASE)}
+        if len(own) == 1:
+            matches = own
     if len(matches) == 1:
         return Term.iri(matches.pop())
     if matches:

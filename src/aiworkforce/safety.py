@@ -18,6 +18,7 @@ _TOKENS = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|\\."  # an escaped character in a prefixed name, e.g. ex:a\#b, is not the start of a comment
     r"|#[^\n]*",
     re.S,
 )
@@ -27,21 +28,29 @@ _FORBIDDEN = {
     "LOAD": "LOAD would read a file or URL",
 }
 _UPDATES = ("INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
-_KEYWORD = re.compile(r"(?<![\w:?$\-])(" + "|".join([*_FORBIDDEN, *_UPDATES]) + r")(?![\w:\-])", re.I)
+# A keyword is a whole word that is not part of a variable (?from) or the local part of a prefixed name
+# (ex:from). A keyword followed by ':' (FROM:file.ttl) is still refused: engines read it as FROM <...>.
+_KEYWORD = re.compile(r"(?<![\w:?$\-])(" + "|".join([*_FORBIDDEN, *_UPDATES]) + r")(?![\w\-])", re.I)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class UnsafeQueryError(UsageError):
     """A query asked for something the read-only, offline query service refuses."""
 
 
+def decode_escapes(text: str) -> str:
+    """Apply SPARQL's \\uXXXX / \\UXXXXXXXX escapes, as engines do before parsing (so \\u0046ROM is FROM)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
 def strip_lexical(text: str) -> str:
-    """The query with comments, string literals and IRIs replaced by spaces (positions kept)."""
-    return _TOKENS.sub(lambda m: " " * len(m.group(0)), text)
+    """The query with comments, string literals and IRIs blanked out (positions and line breaks kept)."""
+    return _TOKENS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
 def check_query(text: str, *, source: str = "query") -> None:
     """Raise :class:`UnsafeQueryError` if ``text`` uses SERVICE, FROM, LOAD or any update operation."""
-    bare = strip_lexical(text)
+    bare = strip_lexical(decode_escapes(text))
     for match in _KEYWORD.finditer(bare):
         word = match.group(1).upper()
         line = bare.count("\n", 0, match.start()) + 1

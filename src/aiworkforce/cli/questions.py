@@ -53,7 +53,7 @@ def list_queries(
         return ", ".join(p.name if p.required else f"[{p.name}]" for p in q.params) or "-"
 
     typer.echo(table(["query", "parameters", "answers"], [[q.name, params(q), q.summary] for q in queries]))
-    typer.echo("\nRun one with: aiworkforce query NAME [-p key=value]...   ([x] = optional parameter)")
+    typer.echo("\nRun one with: aiworkforce query NAME [-p key=value]...  ([x]: optional)")
 
 
 @app.command()

@@ -1,0 +1,240 @@
+"""The on-disk cache of the reasoned graph: built once, reused, keyed by the sources, pruned, robust."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+import aiworkforce.reason
+from aiworkforce import cache, engines
+from aiworkforce.resources import data_files
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    """A private, empty cache folder; the process-wide engines are set aside and restored afterwards."""
+    saved = dict(engines._OPEN)
+    root = tmp_path / "cache"
+    monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(root))
+    engines.reset_engines()
+    yield root
+    engines.reset_engines()
+    engines._OPEN.update(saved)
+
+
+@pytest.fixture
+def quick_reason(monkeypatch, reasoned):
+    """Make cache builds reuse the session's reasoning result instead of reasoning again (counting the calls)."""
+    calls = []
+
+    def fake(graph=None, *, strict=False):
+        calls.append(strict)
+        return reasoned
+
+    monkeypatch.setattr(aiworkforce.reason, "reason", fake)
+    return calls
+
+
+def _forbid_reasoning(monkeypatch):
+    def boom(*args, **kwargs):
+        raise AssertionError("the cache was rebuilt")
+
+    monkeypatch.setattr(aiworkforce.reason, "reason", boom)
+
+
+def _children(root: Path) -> list[str]:
+    return sorted(p.name for p in root.iterdir())
+
+
+def test_cache_root_location(monkeypatch, tmp_path):
+    monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(tmp_path / "explicit"))
+    assert cache.cache_root() == tmp_path / "explicit"
+    monkeypatch.delenv("AIWORKFORCE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_root() == tmp_path / "xdg" / "aiworkforce"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_root() == tmp_path / "home" / ".cache" / "aiworkforce"
+
+
+def test_first_call_builds_then_reuses_and_the_closure_is_right(cache_dir, monkeypatch, reasoned):
+    assert not cache_dir.exists()
+    entry = cache.cached_closure()
+    assert entry.folder == cache_dir / cache.source_key()
+    assert entry.closure.is_file() and entry.inferred.is_file()
+    assert _children(cache_dir) == [cache.source_key()], "no temporary build folder is left behind"
+    stamps = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (entry.closure, entry.inferred)}
+
+    _forbid_reasoning(monkeypatch)
+    again = cache.cached_closure()
+    assert again == entry
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in (entry.closure, entry.inferred)} == stamps
+
+    closure = Graph().parse(entry.closure, format="nt")
+    inferred = Graph().parse(entry.inferred, format="nt")
+    assert len(closure) == len(reasoned.closure) and isomorphic(closure, reasoned.closure)
+    assert len(inferred) == len(reasoned.inferred) and isomorphic(inferred, reasoned.inferred)
+    lines = entry.closure.read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines), "N-Triples are written sorted"
+
+
+def test_rebuild_replaces_the_entry(cache_dir, quick_reason):
+    entry = cache.cached_closure()
+    assert quick_reason == [True], "reasoning is strict"
+    inode = entry.closure.stat().st_ino
+    rebuilt = cache.cached_closure(rebuild=True)
+    assert rebuilt == entry and len(quick_reason) == 2
+    assert rebuilt.closure.stat().st_ino != inode
+    assert _children(cache_dir) == [entry.folder.name]
+
+
+def test_an_incomplete_entry_is_rebuilt(cache_dir, quick_reason):
+    entry = cache.cached_closure()
+    entry.inferred.unlink()
+    assert cache.cached_closure() == entry and len(quick_reason) == 2
+    assert entry.inferred.is_file()
+
+
+@pytest.fixture
+def copied_sources(tmp_path, monkeypatch):
+    """The ontology files copied into tmp_path; the cache key is computed from the copies."""
+    folder = tmp_path / "ontology"
+    folder.mkdir()
+    for path in data_files("ontology"):
+        shutil.copy2(path, folder / path.name)
+    monkeypatch.setattr(cache, "data_files", lambda kind: sorted(folder.glob("*.ttl")))
+    return folder
+
+
+def test_source_key_depends_on_every_ontology_file(monkeypatch, copied_sources):
+    original = cache.source_key()
+    monkeypatch.undo()
+    assert cache.source_key() == original, "identical copies give the key of the shipped files"
+    monkeypatch.setattr(cache, "data_files", lambda kind: sorted(copied_sources.glob("*.ttl")))
+    assert len(original) == 24 and int(original, 16) >= 0
+    assert cache.source_key() == original, "the key is stable"
+
+    roles = copied_sources / "roles.ttl"
+    text = roles.read_text(encoding="utf-8")
+    roles.write_text(text + "\n# an edit\n", encoding="utf-8")
+    edited = cache.source_key()
+    assert edited != original
+    roles.write_text(text, encoding="utf-8")
+    assert cache.source_key() == original
+
+    (copied_sources / "sectors.ttl").rename(copied_sources / "sectors2.ttl")
+    assert cache.source_key() not in (original, edited), "file names count too"
+    (copied_sources / "sectors2.ttl").rename(copied_sources / "sectors.ttl")
+
+    monkeypatch.setattr(cache, "CACHE_FORMAT", "999")
+    assert cache.source_key() != original, "the cache format counts too"
+
+
+def test_a_changed_source_gets_a_new_entry_and_the_old_one_is_pruned(cache_dir, copied_sources, quick_reason):
+    old = cache.cached_closure()
+    (copied_sources / "layers.ttl").write_text(
+        (copied_sources / "layers.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    new = cache.cached_closure()
+    assert new.folder != old.folder and len(quick_reason) == 2
+    assert new.closure.is_file()
+    assert not old.folder.exists()
+    assert _children(cache_dir) == [new.folder.name]
+
+
+def test_stale_entries_and_abandoned_builds_are_pruned(cache_dir, quick_reason):
+    cache_dir.mkdir(parents=True)
+    stale = cache_dir / ("0" * 24)
+    stale.mkdir()
+    (stale / "closure.nt").write_text("", encoding="utf-8")
+    old_build = cache_dir / ".build-abandoned"
+    old_build.mkdir()
+    two_hours_ago = time.time() - 7200
+    os.utime(old_build, (two_hours_ago, two_hours_ago))
+    young_build = cache_dir / ".build-in-progress"
+    young_build.mkdir()
+    (cache_dir / "NOTES.txt").write_text("not a cache entry", encoding="utf-8")
+
+    entry = cache.cached_closure()
+    assert _children(cache_dir) == sorted([".build-in-progress", "NOTES.txt", entry.folder.name])
+
+
+def test_an_unwritable_cache_dir_still_works_through_a_private_copy(tmp_path, monkeypatch, quick_reason):
+    saved = dict(engines._OPEN)
+    blocker = tmp_path / "file"
+    blocker.write_text("a regular file where a folder should be", encoding="utf-8")
+    monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(blocker / "cache"))
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
+    engines.reset_engines()
+    try:
+        entry = cache.cached_closure()
+        assert entry.folder.parent == private and entry.folder.name.startswith("aiworkforce-")
+        assert entry.closure.is_file() and entry.inferred.is_file()
+        assert blocker.read_text(encoding="utf-8").startswith("a regular file")
+
+        from aiworkforce.query import run_query
+
+        assert len(run_query("layers").rows) == 11, "queries run from the private copy"
+    finally:
+        engines.reset_engines()
+        engines._OPEN.update(saved)
+
+
+def test_a_late_concurrent_builder_never_removes_the_published_cache(cache_dir, monkeypatch, reasoned):
+    """Another process may have published the entry while this one was still reasoning: readers that were
+    already handed that entry must still find its files at every moment."""
+    entry = cache.CachedClosure(cache_dir / cache.source_key())
+    published, missing = [], []
+
+    def reason_while_another_process_publishes(graph=None, *, strict=False):
+        # the other process wins the race while this one is still reasoning
+        monkeypatch.setattr(aiworkforce.reason, "reason", lambda graph=None, *, strict=False: reasoned)
+        assert cache.cached_closure() == entry and entry.closure.is_file()
+        published.append(entry)
+        return reasoned
+
+    real_rename = os.rename
+
+    def watching_rename(src, dst):
+        if published and not (entry.closure.is_file() and entry.inferred.is_file()):
+            missing.append(str(dst))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(aiworkforce.reason, "reason", reason_while_another_process_publishes)
+    monkeypatch.setattr(cache.os, "rename", watching_rename)
+    assert cache.cached_closure() == entry
+    assert published, "the other process published first"
+    assert entry.closure.is_file() and entry.inferred.is_file()
+    assert not missing, "the published cache was deleted before the new copy was renamed into place"
+
+
+def test_concurrent_builders_agree_on_one_entry(cache_dir, reasoned):
+    # Each process only builds: reading the files right after cached_closure() returns can hit the race that
+    # test_a_late_concurrent_builder_never_removes_the_published_cache exposes deterministically.
+    code = "from aiworkforce.cache import cached_closure\nprint(cached_closure().folder)\n"
+    env = dict(os.environ, AIWORKFORCE_CACHE_DIR=str(cache_dir), PYTHONPATH=str(SRC))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+        for _ in range(4)
+    ]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    for proc, (out, err) in zip(procs, outputs):
+        assert proc.returncode == 0, err
+    assert [out.strip() for out, _ in outputs] == [str(cache_dir / cache.source_key())] * 4
+    assert _children(cache_dir) == [cache.source_key()], "exactly one entry and no build folders remain"
+    entry = cache.CachedClosure(cache_dir / cache.source_key())
+    assert isomorphic(Graph().parse(entry.closure, format="nt"), reasoned.closure)
+    assert isomorphic(Graph().parse(entry.inferred, format="nt"), reasoned.inferred)
