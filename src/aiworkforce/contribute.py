@@ -247,6 +247,10 @@ def _check_shapes(batch: _Batch, shapes: Graph | None) -> Graph:
         batch.merged, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none",
         inplace=False, allow_warnings=True, allow_infos=True, advanced=True, focus_nodes=focus,
     )
+    if not isinstance(report_graph, Graph):
+        from .errors import DataError
+
+        raise DataError(f"the SHACL shapes cannot be used: {report_graph}")
     for problem in _problems(report_graph):
         predicate = problem.path if isinstance(problem.path, URIRef) else None
         batch.report(problem.severity, problem.focus, predicate, problem.message, rule=_curie(problem.shape),

@@ -96,6 +96,10 @@ def validate(data: Graph | None = None, *, shapes: Graph | None = None) -> Valid
         allow_infos=True,
         advanced=True,
     )
+    if not isinstance(report_graph, Graph):  # pyshacl returns a failure object when the shapes are unusable
+        from .errors import DataError
+
+        raise DataError(f"the SHACL shapes cannot be used: {report_graph}")
     return ValidationReport(problems=_problems(report_graph), report_graph=report_graph, triples=len(data))
 
 
