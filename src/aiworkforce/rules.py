@@ -21,6 +21,7 @@ properties, keys or max-cardinality), owl:oneOf, owl:unionOf on the sub-class si
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -108,23 +109,24 @@ class Rule:
     atoms: tuple[str, ...]  # body triple patterns; at least one must match a triple new in the last round
     extra: str = ""  # VALUES tables and FILTERs, not delta-sensitive
 
+    def _insert(self, where: str) -> str:
+        """INSERT into the next round's scratch graph, deduplicating solutions first (about twice as fast in
+        pyoxigraph as inserting every solution)."""
+        variables = " ".join(sorted(set(re.findall(r"\?\w+", self.head))))
+        return (f"INSERT {{ GRAPH <{NEXT}> {{ {self.head} }} }} "
+                f"WHERE {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} }} }}")
+
     def full(self) -> str:
-        where = " . ".join(self.atoms)
-        return f"INSERT {{ {self.head} }} WHERE {{ {self.extra} {where} }}"
+        """The rule over the whole graph (the first round, when every triple is new)."""
+        return self._insert(" . ".join(self.atoms))
 
     def seminaive(self) -> list[str]:
         """One update per atom position: that atom matches the delta graph, the others the whole graph."""
         out = []
-        for i, atom in enumerate(self.atoms):
+        for i in range(len(self.atoms)):
             parts = [f"GRAPH <{DELTA}> {{ {a} }}" if j == i else a for j, a in enumerate(self.atoms)]
-            head = self.head
-            guard = " . ".join(f"FILTER NOT EXISTS {{ {t} }}" for t in _triples(head))
-            out.append(f"INSERT {{ GRAPH <{NEXT}> {{ {head} }} }} WHERE {{ {self.extra} {' . '.join(parts)} {guard} }}")
+            out.append(self._insert(" . ".join(parts)))
         return out
-
-
-def _triples(head: str) -> list[str]:
-    return [t.strip() for t in head.split(" . ") if t.strip()]
 
 
 @dataclass(frozen=True)
@@ -233,22 +235,23 @@ class RuleEngine:
         self.rounds = 0
 
     def run(self, store) -> int:
-        """Saturate ``store``'s default graph; return the number of triples added."""
+        """Saturate ``store``'s default graph; return the number of triples added.
+
+        Semi-naive evaluation: round 1 runs every rule over the whole graph; each later round runs each rule
+        once per body atom, with that atom restricted to the triples the previous round added (the delta).
+        New triples are collected in a scratch graph, stripped of those already known, then published.
+        """
         import pyoxigraph as ox
 
         before = len(store)
         nxt = ox.NamedNode(NEXT)
-        # round 1: every rule over everything (all triples are "new")
-        for rule in self.rules.rules:
-            store.update(rule.full())
-        self.rounds = 1
-        store.update(f"INSERT {{ GRAPH <{DELTA}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}")
-        # later rounds: semi-naive, until no rule adds a triple
+        self.rounds = 0
         while True:
             self.rounds += 1
             for rule in self.rules.rules:
-                for update in rule.seminaive():
+                for update in ([rule.full()] if self.rounds == 1 else rule.seminaive()):
                     store.update(update)
+            store.update(f"DELETE {{ GRAPH <{NEXT}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{NEXT}> {{ ?s ?p ?o }} ?s ?p ?o }}")
             added = sum(1 for _ in store.quads_for_pattern(None, None, None, nxt))
             store.update(f"DROP SILENT GRAPH <{DELTA}>")
             if not added:
