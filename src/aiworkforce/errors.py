@@ -57,6 +57,10 @@ class RDFSyntaxError(InputError):
     """An RDF file is not well-formed in its declared syntax."""
 
 
+class RemoteError(AiworkforceError):
+    """A remote SPARQL endpoint or Graph Store could not be reached, timed out or refused the request."""
+
+
 class DataError(AiworkforceError):
     """The packaged ontology, shapes or queries are missing or broken: a defect of the installation."""
 

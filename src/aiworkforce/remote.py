@@ -17,7 +17,6 @@ from __future__ import annotations
 import http.client
 import json
 import re
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .engines import QueryResult
-from .errors import AiworkforceError, UsageError
+from .errors import RemoteError, UsageError  # noqa: F401 - RemoteError is part of this module's interface
 from .safety import check_query, strip_lexical
 from .terms import Term
 
@@ -36,12 +35,6 @@ MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 
 SPARQL_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-
-
-class RemoteError(AiworkforceError):
-    """A remote SPARQL endpoint or Graph Store could not be reached, timed out or refused the request."""
-
-    exit_code = 2
 
 
 # -- safe terms and the VALUES block ------------------------------------------------------------------------
@@ -155,6 +148,19 @@ def _matching_brace(bare: str, start: int) -> int:
     raise UsageError("malformed SPARQL: unbalanced braces", hint="check the query syntax")
 
 
+_PREFIX_DECL = re.compile(r"(?<![\w:?$\-])PREFIX\s+([A-Za-z][\w.\-]*)?\s*:", re.IGNORECASE)
+
+
+def with_prefixes(text: str) -> str:
+    """``text`` with the project's prefixes (:data:`aiworkforce.prefixes.PREFIXES`) it does not declare itself
+    declared on one line in front, as the local engines predeclare them."""
+    from .prefixes import PREFIXES
+
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(strip_lexical(text))}
+    missing = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name not in declared]
+    return " ".join(missing) + "\n" + text if missing else text
+
+
 def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the form of ``text`` (None when none is found)."""
     return _shape(text).form
@@ -221,7 +227,7 @@ def _user_agent() -> str:
         from . import __version__
 
         return f"aiworkforce/{__version__}"
-    except Exception:  # pragma: no cover - version lookup never stops a request
+    except Exception:  # noqa: BLE001 # pragma: no cover - a version look-up never stops a request
         return "aiworkforce"
 
 
@@ -244,12 +250,12 @@ def _request(request: urllib.request.Request, *, timeout: float, what: str, hint
         ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        if isinstance(reason, TimeoutError):
             raise _timeout(what, where, timeout) from None
         text = getattr(reason, "strerror", None) or str(reason)
         raise RemoteError(f"{what}: cannot reach {where}: {text}",
                           hint="check the URL, the network and that the server is running") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _timeout(what, where, timeout) from None
     except (OSError, ValueError, http.client.HTTPException) as exc:  # reset mid-answer, not HTTP, bad URL parts
         raise RemoteError(f"{what}: the exchange with {where} failed: {type(exc).__name__}: {exc}",
@@ -257,7 +263,7 @@ def _request(request: urllib.request.Request, *, timeout: float, what: str, hint
 
 
 _STATUS_HINTS = {
-    400: "the server could not run the request: check the query syntax, or what the server's log says",
+    400: "the server refused the request as malformed: for a query, check its syntax; the server's log says more",
     401: "the server wants credentials: give them in the URL (https://user:password@host/...)",
     403: "the server refuses this request: check that it allows it (a read-only endpoint refuses pushes)",
     413: "the server refuses a request this large: raise its upload limit",
@@ -266,15 +272,18 @@ _STATUS_HINTS = {
 
 def _timeout(what: str, where: str, timeout: float) -> RemoteError:
     return RemoteError(f"{what}: {where} did not answer within {timeout:g} s",
-                       hint="try again later, or allow longer with --timeout")
+                       hint="try again later, or allow longer with --timeout" if what == "push"
+                       else "try again later, or add a LIMIT to the query; the server may be busy")
 
 
 def _error_text(exc: urllib.error.HTTPError) -> str:
     """The first line of an error answer, short and printable."""
     try:
         raw = exc.read(2000)
-    except Exception:
+    except Exception:  # noqa: BLE001 - the error body is optional detail
         return ""
+    finally:
+        exc.close()
     text = raw.decode("utf-8", "replace").strip()
     if text.lstrip().startswith("<"):  # an HTML error page says nothing useful in one line
         return ""
@@ -303,14 +312,14 @@ class RemoteEngine:
         form = query_form(text)
         if form is None:
             raise UsageError("malformed SPARQL: no SELECT, ASK, CONSTRUCT or DESCRIBE", hint="check the query syntax")
-        final = inject_values(text, bindings)
+        final = with_prefixes(inject_values(text, bindings))
         check_query(final)  # the block holds escaped terms only; check the text actually sent all the same
         accept = SPARQL_JSON if form in ("SELECT", "ASK") else N_TRIPLES
         data = urllib.parse.urlencode({"query": final}).encode("utf-8")
         url, headers = _with_credentials(self.endpoint, {
             "Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": _user_agent()})
         request = urllib.request.Request(url, data=data, method="POST", headers=headers)
-        status, ctype, body = _request(
+        _, ctype, body = _request(
             request, timeout=self.timeout, what="query",
             hint="check that the URL is a SPARQL 1.1 query endpoint (Oxigraph: http://HOST:PORT/query) "
                  "holding the reasoned graph (aiworkforce push)",
@@ -387,7 +396,7 @@ class PushResult:
     graph: str | None  # the named graph, or None for the default graph
     inferred: bool  # the reasoned closure (True) or the asserted graph (False)
     triples: int
-    bytes: int
+    size_bytes: int  # the N-Triples body sent
     status: int  # HTTP status of the store's answer (200, 201 or 204)
 
 

@@ -46,7 +46,7 @@ class Term:
         number = self.number
         if number is not None:
             return ("number", number.normalize())
-        return (self.kind, self.value, self.datatype or "", self.language or "")
+        return (self.kind, self.value, self.datatype or "", (self.language or "").lower())  # tags are case-insensitive
 
     def ntriples(self) -> str:
         if self.kind == "iri":
