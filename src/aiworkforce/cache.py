@@ -57,29 +57,55 @@ def source_key() -> str:
     return digest.hexdigest()[:24]
 
 
-def cached_closure(*, rebuild: bool = False) -> CachedClosure:
-    """Return the cached closure for the current sources, building it first when missing or stale."""
+def cached_closure(*, rebuild: bool = False, data=(), progress=None) -> CachedClosure:
+    """Return the cached closure for the current sources, building it first when missing or stale.
+
+    With ``data`` (paths of RDF files), the closure is that of the shipped graph joined with the data, built by
+    the store pipeline (:mod:`aiworkforce.pipeline`) and cached under a key that includes the data's content.
+    """
+    from .pipeline import data_key
+
+    data = tuple(data)
     root = cache_root()
-    entry = CachedClosure(root / source_key())
+    key = source_key() + (f"-{data_key(data)}" if data else "")
+    entry = CachedClosure(root / key)
     complete = entry.closure.is_file() and entry.inferred.is_file()
     if complete and not rebuild:
         return entry
     # an explicit rebuild, or an entry left incomplete, replaces what is there; a missing one is created
-    return _build(root, entry, replace=entry.folder.exists())
+    return _build(root, entry, replace=entry.folder.exists(), data=data, progress=progress)
 
 
-def _build(root: Path, entry: CachedClosure, *, replace: bool = False) -> CachedClosure:
+def _closure_texts(data, progress) -> tuple[bytes, bytes]:
+    """The closure and the inferred triples as N-Triples bytes."""
+    if data:
+        from .pipeline import dump_closure, load_store, reason_store
+        from .reason import InconsistencyError
+
+        kwargs = {"progress": progress} if progress else {}
+        result = reason_store(load_store(data, **kwargs), **kwargs)
+        if result.inconsistencies:
+            raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(result.inconsistencies))
+        tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-build-"))
+        try:
+            dump_closure(result, tmp / "closure.nt", tmp / "inferred.nt")
+            return (tmp / "closure.nt").read_bytes(), (tmp / "inferred.nt").read_bytes()
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     from .export import serialize
     from .reason import reason
 
     result = reason(strict=True)
-    closure_nt = serialize(result.closure, "nt")
-    inferred_nt = serialize(result.inferred, "nt")
+    return serialize(result.closure, "nt").encode("utf-8"), serialize(result.inferred, "nt").encode("utf-8")
+
+
+def _build(root: Path, entry: CachedClosure, *, replace: bool = False, data=(), progress=None) -> CachedClosure:
+    closure_nt, inferred_nt = _closure_texts(data, progress)
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
-        (tmp / "closure.nt").write_text(closure_nt, encoding="utf-8")
-        (tmp / "inferred.nt").write_text(inferred_nt, encoding="utf-8")
+        (tmp / "closure.nt").write_bytes(closure_nt)
+        (tmp / "inferred.nt").write_bytes(inferred_nt)
         if replace:  # move the old entry aside first, so the new one appears in one rename
             stale = Path(tempfile.mkdtemp(dir=root, prefix=".stale-"))
             try:
@@ -98,8 +124,8 @@ def _build(root: Path, entry: CachedClosure, *, replace: bool = False) -> Cached
 
         tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-"))
         atexit.register(shutil.rmtree, tmp, True)
-        (tmp / "closure.nt").write_text(closure_nt, encoding="utf-8")
-        (tmp / "inferred.nt").write_text(inferred_nt, encoding="utf-8")
+        (tmp / "closure.nt").write_bytes(closure_nt)
+        (tmp / "inferred.nt").write_bytes(inferred_nt)
         return CachedClosure(tmp)
 
 
@@ -107,8 +133,9 @@ def _prune(root: Path, *, keep: Path) -> None:
     """Remove caches of older sources (and abandoned builds older than an hour)."""
     import time
 
+    current = keep.name.split("-", 1)[0]  # entries of the current sources, with or without joined data
     for child in root.iterdir():
-        if child == keep or not child.is_dir():
+        if child == keep or not child.is_dir() or child.name.split("-", 1)[0] == current:
             continue
         stale_build = child.name.startswith(".build-") and time.time() - child.stat().st_mtime > 3600
         if stale_build or child.name.startswith(".stale-") or not child.name.startswith("."):

@@ -60,12 +60,20 @@ class OxigraphEngine:
         self._ox = pyoxigraph
         self.store = pyoxigraph.Store()
         self.store.bulk_load(path=str(closure), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        self.store.bulk_load(
-            path=str(inferred), format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=pyoxigraph.NamedNode(INFERRED_GRAPH)
-        )
+        self._inferred: Path | None = Path(inferred)
+
+    def _load_inferred(self) -> None:
+        """The inferred graph is only needed by queries that name it (describe, search): load it on first use."""
+        if self._inferred is not None:
+            ox = self._ox
+            self.store.bulk_load(path=str(self._inferred), format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=ox.NamedNode(INFERRED_GRAPH))
+            self._inferred = None
 
     def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         ox = self._ox
+        if INFERRED_GRAPH in text or "GRAPH" in text.upper():
+            self._load_inferred()
         subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
         try:
             result = self.store.query(text, substitutions=subs or None, prefixes=PREFIXES)
@@ -125,10 +133,11 @@ class RdflibEngine:
 _OPEN: dict[str, object] = {}
 
 
-def open_engine(name: str = "oxigraph", *, endpoint: str | None = None):
+def open_engine(name: str = "oxigraph", *, endpoint: str | None = None, data=()):
     """The engine ``name`` over the reasoned graph (built and cached on first use), shared within a process.
 
-    With ``endpoint``, a remote SPARQL 1.1 query endpoint answers instead (see :mod:`aiworkforce.remote`).
+    With ``data`` (RDF files), over the shipped graph joined with that data. With ``endpoint``, a remote SPARQL
+    1.1 query endpoint answers instead (see :mod:`aiworkforce.remote`).
     """
     if endpoint is not None:
         key = f"remote {endpoint}"
@@ -139,12 +148,13 @@ def open_engine(name: str = "oxigraph", *, endpoint: str | None = None):
         return _OPEN[key]
     if name not in ENGINES:
         raise UsageError(f"unknown engine {name!r}", hint=f"choose one of: {', '.join(ENGINES)}")
-    if name not in _OPEN:
+    key = (name, tuple(str(Path(p).resolve()) for p in data))
+    if key not in _OPEN:
         from .cache import cached_closure
 
-        entry = cached_closure()
-        _OPEN[name] = (OxigraphEngine if name == "oxigraph" else RdflibEngine)(entry.closure, entry.inferred)
-    return _OPEN[name]
+        entry = cached_closure(data=data)
+        _OPEN[key] = (OxigraphEngine if name == "oxigraph" else RdflibEngine)(entry.closure, entry.inferred)
+    return _OPEN[key]
 
 
 def reset_engines() -> None:

@@ -25,13 +25,18 @@ def serialize(graph: Graph, fmt: str) -> str:
 
 def write_atomic(path: str | Path, data: str) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
+    write_atomic_bytes(path, data.encode("utf-8"))
+
+
+def write_atomic_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise InputError("the folder to write into does not exist", path=path)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

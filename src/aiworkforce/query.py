@@ -66,24 +66,25 @@ def _humanise(name: str) -> str:
 
 def run_query(
     name: str, params: Mapping[str, str] | None = None, *, limit: int | None = None, engine: str = "oxigraph",
-    endpoint: str | None = None,
+    endpoint: str | None = None, data=(),
 ) -> QueryResult:
     """Run the stored query ``name`` with ``params`` (user-typed strings) and return its result.
 
     With ``endpoint`` the query runs on a remote SPARQL 1.1 endpoint holding the reasoned graph (pushed with
-    ``aiworkforce push``) instead of the local cache.
+    ``aiworkforce push``) instead of the local cache; with ``data`` (RDF files), over the shipped graph joined
+    with that data.
     """
     query = get_query(name)
-    eng = open_engine(engine, endpoint=endpoint)
+    eng = open_engine(engine, endpoint=endpoint, data=data)
     bindings, cap = bind_params(query, params or {}, eng)
     result = eng.query(query.text, bindings).without(set(bindings))
     caps = [c for c in (limit, cap) if c is not None]
     return result.limited(min(caps) if caps else None)
 
 
-def run_sparql(text: str, *, engine: str = "oxigraph", source: str = "<query>") -> QueryResult:
+def run_sparql(text: str, *, engine: str = "oxigraph", source: str = "<query>", data=()) -> QueryResult:
     """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the reasoned graph."""
     if not text.strip():
         raise UsageError(f"{source}: the query is empty")
     check_query(text, source=source)
-    return open_engine(engine).query(text)
+    return open_engine(engine, data=data).query(text)

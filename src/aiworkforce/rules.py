@@ -300,6 +300,5 @@ def saturate(store) -> list[str]:
     engine.run(store)
     errors = list(errors) + engine.inconsistencies(store)
     # memberships in anonymous restriction classes are bookkeeping, not knowledge
-    store.update(f"DELETE {{ ?x a ?r }} WHERE {{ ?x a ?r FILTER(STRSTARTS(STR(?r), \"{SKOLEM}\")) "
-                 f"FILTER NOT EXISTS {{ ?r ?anyP ?anyO FILTER(?anyP != <{RDF.type}>) }} }}")
+    store.update(f"DELETE {{ ?x a ?r }} WHERE {{ ?x a ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{SKOLEM}\")) }}")
     return sorted(set(errors))

@@ -81,6 +81,7 @@ class GraphFormat(str, enum.Enum):
 
 
 _ENGINE_HELP = "Query engine: oxigraph (fast, default) or rdflib (the reference)."
+_DATA_HELP = "Join your own RDF file with the shipped graph first (repeatable): Turtle, N-Triples, RDF/XML, ..."
 
 class TemplateFormat(str, enum.Enum):
     yaml = "yaml"

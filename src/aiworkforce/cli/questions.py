@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import _ENGINE_HELP, Engine, GraphFormat, ResultFormat, TextOrJson, app
+from ._app import _DATA_HELP, _ENGINE_HELP, Engine, GraphFormat, ResultFormat, TextOrJson, app
 
 
 def _complete_query_name(incomplete: str) -> list[str]:
@@ -66,13 +66,22 @@ def query(
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
     endpoint: Annotated[Optional[str], typer.Option(
         help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
+    data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP, exists=False)] = None,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
     from ..prefixes import PREFIXES
     from ..query import run_query
     from ..render import format_select
 
-    result = run_query(name, _parse_params(param), limit=limit, engine=engine.value, endpoint=endpoint)
+    from ._progress import progress_bars
+
+    if data and endpoint is None:  # build (or reuse) the joined graph first, with progress bars on a terminal
+        with progress_bars() as progress:
+            from ..cache import cached_closure
+
+            cached_closure(data=data, progress=progress)
+    result = run_query(name, _parse_params(param), limit=limit, engine=engine.value, endpoint=endpoint,
+                       data=data or ())
     sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
     if fmt is ResultFormat.table:
         typer.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
@@ -84,6 +93,7 @@ def sparql(
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results.")] = ResultFormat.table,
     rdf_format: Annotated[GraphFormat, typer.Option("--rdf-format", help="Format of CONSTRUCT/DESCRIBE results.")] = GraphFormat.ttl,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+    data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
 ) -> None:
     """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the reasoned graph.
 
@@ -98,7 +108,7 @@ def sparql(
         text, source = sys.stdin.read(), "<stdin>"
     else:
         text, source = read_text(Path(file)), file
-    result = run_sparql(text, engine=engine.value, source=source)
+    result = run_sparql(text, engine=engine.value, source=source, data=data or ())
     if result.kind == "ask":
         typer.echo(json.dumps({"boolean": result.boolean}) if fmt is ResultFormat.json else str(result.boolean).lower())
     elif result.kind == "select":
