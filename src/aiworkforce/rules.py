@@ -31,8 +31,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 from .errors import AiworkforceError
 
 SKOLEM = "urn:aiworkforce:bnode:"
-DELTA = "urn:aiworkforce:graph:delta"
-NEXT = "urn:aiworkforce:graph:next"
+ROUND = "urn:aiworkforce:graph:round"
 
 SCHEMA_PREDICATES = {
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
@@ -109,23 +108,26 @@ class Rule:
     atoms: tuple[str, ...]  # body triple patterns; at least one must match a triple new in the last round
     extra: str = ""  # VALUES tables and FILTERs, not delta-sensitive
 
-    def _insert(self, where: str) -> str:
-        """INSERT into the next round's scratch graph, deduplicating solutions first (about twice as fast in
-        pyoxigraph as inserting every solution)."""
+    def _insert(self, where: str, into: str) -> str:
+        """Insert the head's triples that are not yet known into the data and into this round's graph.
+
+        Solutions are deduplicated before insertion (about twice as fast in pyoxigraph), and the guard makes
+        the round graph hold exactly the new triples, so no bookkeeping pass is needed between rounds."""
         variables = " ".join(sorted(set(re.findall(r"\?\w+", self.head))))
-        return (f"INSERT {{ GRAPH <{NEXT}> {{ {self.head} }} }} "
-                f"WHERE {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} }} }}")
+        guards = " ".join(f"FILTER NOT EXISTS {{ {t} }}" for t in self.head.split(" . "))
+        return (f"INSERT {{ {self.head} . GRAPH <{into}> {{ {self.head} }} }} "
+                f"WHERE {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} {guards} }} }}")
 
-    def full(self) -> str:
+    def full(self, into: str) -> str:
         """The rule over the whole graph (the first round, when every triple is new)."""
-        return self._insert(" . ".join(self.atoms))
+        return self._insert(" . ".join(self.atoms), into)
 
-    def seminaive(self) -> list[str]:
+    def seminaive(self, delta: str, into: str) -> list[str]:
         """One update per atom position: that atom matches the delta graph, the others the whole graph."""
         out = []
         for i in range(len(self.atoms)):
-            parts = [f"GRAPH <{DELTA}> {{ {a} }}" if j == i else a for j, a in enumerate(self.atoms)]
-            out.append(self._insert(" . ".join(parts)))
+            parts = [f"GRAPH <{delta}> {{ {a} }}" if j == i else a for j, a in enumerate(self.atoms)]
+            out.append(self._insert(" . ".join(parts), into))
         return out
 
 
@@ -238,27 +240,26 @@ class RuleEngine:
         """Saturate ``store``'s default graph; return the number of triples added.
 
         Semi-naive evaluation: round 1 runs every rule over the whole graph; each later round runs each rule
-        once per body atom, with that atom restricted to the triples the previous round added (the delta).
-        New triples are collected in a scratch graph, stripped of those already known, then published.
+        once per body atom, with that atom restricted to what the previous round added. Each round's new
+        triples also go to a graph of their own, ``<urn:aiworkforce:graph:round/N>``; the default graph is the
+        closure. The round graphs are dropped at the end.
         """
         import pyoxigraph as ox
 
         before = len(store)
-        nxt = ox.NamedNode(NEXT)
         self.rounds = 0
+        delta = None
         while True:
             self.rounds += 1
+            into = f"{ROUND}/{self.rounds}"
             for rule in self.rules.rules:
-                for update in ([rule.full()] if self.rounds == 1 else rule.seminaive()):
+                for update in ([rule.full(into)] if delta is None else rule.seminaive(delta, into)):
                     store.update(update)
-            store.update(f"DELETE {{ GRAPH <{NEXT}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{NEXT}> {{ ?s ?p ?o }} ?s ?p ?o }}")
-            added = sum(1 for _ in store.quads_for_pattern(None, None, None, nxt))
-            store.update(f"DROP SILENT GRAPH <{DELTA}>")
-            if not added:
+            delta = into
+            if next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(into))), None) is None:
                 break
-            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH <{NEXT}> {{ ?s ?p ?o }} }}")
-            store.update(f"MOVE SILENT GRAPH <{NEXT}> TO GRAPH <{DELTA}>")
-        store.update(f"DROP SILENT GRAPH <{NEXT}>")
+        for r in range(1, self.rounds + 1):
+            store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
         return len(store) - before
 
     def inconsistencies(self, store) -> list[str]:
