@@ -12,6 +12,7 @@ modified.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +44,7 @@ class Finding:
     fix: str | None = None
     rule: str = ""
     value: str | None = None
+    nodes: tuple = field(default=(), compare=False, repr=False)  # (focus, path, value, shape) rdflib nodes
 
     def as_dict(self) -> dict:
         return {
@@ -96,7 +98,9 @@ class _Batch:
             self.merged += c.graph
         self.findings: list[Finding] = []
 
-    def where(self, term, predicate=None, obj=None) -> tuple[str, int | None]:
+    def where(self, term, predicate=None, obj=None, contribution=None) -> tuple[str, int | None]:
+        if contribution is not None:
+            return contribution.path.as_posix(), contribution.lines.locate(term, predicate, obj)
         node = term
         while isinstance(node, BNode):  # a blank node is reported on the named subject that holds it
             parents = list(self.merged.subject_predicates(node))
@@ -109,13 +113,15 @@ class _Batch:
             return (self.contributions[0].path.as_posix() if self.contributions else "<batch>"), None
         return c.path.as_posix(), c.lines.locate(node, predicate, obj)
 
-    def report(self, severity, term, predicate, message, fix=None, rule="", value=None, obj=None) -> None:
-        file, line = self.where(term, predicate, obj)
+    def report(self, severity, term, predicate, message, fix=None, rule="", value=None, obj=None,
+               contribution=None, shape=None) -> None:
+        file, line = self.where(term, predicate, obj, contribution)
         self.findings.append(Finding(
             severity=severity, file=file, line=line, term=node_path(self.merged, term),
             property=_curie(predicate) if predicate is not None else None, message=message, fix=fix, rule=rule,
             value=None if value is None else (node_path(self.merged, value) if not isinstance(value, Literal)
                                               else str(value)),
+            nodes=(term, predicate, value, shape),
         ))
 
 
@@ -145,6 +151,35 @@ def _suggest(batch: _Batch, ref: URIRef, kind: str) -> str:
     return "did you mean " + "; ".join(f"{_curie(term)} ({label})" for label, term in picks) + "?"
 
 
+def _check_blank_nodes(batch: _Batch) -> None:
+    """Terms need IRIs: a blank node can be neither referenced nor merged deterministically."""
+    for c in batch.contributions:
+        blanks = {x for t in c.graph for x in (t[0], t[2]) if isinstance(x, BNode)}
+        for node in sorted(blanks, key=str):
+            parents = list(c.graph.subject_predicates(node))
+            typed = (node, RDF.type, None) in c.graph
+            if parents:
+                subject, predicate = parents[0]
+                batch.report(Severity.VIOLATION, subject, predicate,
+                             "a blank node ([ ... ]) is used as a value: contributions use IRIs only",
+                             fix="give the value an IRI (e.g. skill:new-skill) and define it as its own term",
+                             rule="blank-node", contribution=c)
+            elif typed or (node, None, None) in c.graph:
+                label = c.graph.value(node, SKOS.prefLabel)
+                batch.report(Severity.VIOLATION, node, None,
+                             f"a term without an IRI{f' ({label})' if label else ''}: contributions use IRIs only",
+                             fix="name it with a slug IRI, e.g. role:my-new-role", rule="blank-node", contribution=c)
+
+
+def _suggest_any_kind(batch: _Batch, ref: URIRef) -> str:
+    """For a bare slug whose kind cannot be known (e.g. in expected_to_understand): the terms of any kind."""
+    slug = str(ref).rsplit("/", 1)[-1]
+    found = [f"{kind}:{slug}" for kind in ("layer", "skill", "concern", "role", "sector")
+             if (URIRef(f"{BASE}{kind}/{slug}"), RDF.type, None) in batch.merged]
+    hint = "write references here as CURIEs, e.g. layer:infrastructure or skill:automation"
+    return f"did you mean {' or '.join(found)}? ({hint})" if found else hint
+
+
 def _check_references(batch: _Batch) -> None:
     """Every IRI in our namespace that a contribution points to must be a term of the core or of the batch."""
     typed = set(batch.merged.subjects(RDF.type, None))
@@ -158,13 +193,17 @@ def _check_references(batch: _Batch) -> None:
             if kind in ("scheme", "source") and (o, None, None) in batch.core:
                 continue
             what = kind if kind in _KIND_CLASS or kind == "source" else "term"
+            if kind in _KIND_CLASS:
+                fix = _suggest(batch, o, kind)
+            elif kind == "source":
+                fix = "use a section of ontology/sources.ttl, e.g. src:engineering-layer"
+            else:
+                fix = _suggest_any_kind(batch, o)
             batch.report(
                 Severity.VIOLATION, s, p,
                 f"unknown {what if what != 'source' else 'article section'} {_curie(o)}: "
                 f"it is neither in the knowledge base nor defined in this batch",
-                fix=_suggest(batch, o, kind) if kind in _KIND_CLASS else
-                ("use a section of ontology/sources.ttl, e.g. src:engineering-layer" if kind == "source" else None),
-                rule="reference", value=o, obj=o,
+                fix=fix, rule="reference", value=o, obj=o,
             )
 
 
@@ -172,21 +211,23 @@ def _check_subjects(batch: _Batch) -> None:
     """Terms must be new, in the project namespace, and say what they are."""
     for c in batch.contributions:
         for term in sorted(c.defined, key=str):
-            if term in batch.core.subjects() and (term, RDF.type, None) in batch.core and str(term).startswith(BASE):
+            if (term, RDF.type, None) in batch.core and str(term).startswith(BASE):
                 batch.report(Severity.VIOLATION, term, None,
                              f"{_curie(term)} already exists in the knowledge base",
                              fix="choose a new slug, or edit the existing definition in ontology/ instead",
                              rule="duplicate-iri")
             elif batch.owner.get(term) is not c and str(term).startswith(BASE):
                 batch.report(Severity.VIOLATION, term, None,
-                             f"{_curie(term)} is also defined in {batch.owner[term].path.as_posix()}",
-                             fix="define each term in one file only", rule="duplicate-iri")
+                             f"{_curie(term)} is already defined in {batch.owner[term].path.as_posix()}",
+                             fix="define each term in one file only", rule="duplicate-iri", contribution=c)
             if not str(term).startswith(BASE):
-                if (term, RDF.type, None) in c.graph and not any(
-                        str(term).startswith(ns) for ns in (PREFIXES["isco"], PREFIXES["esco"], PREFIXES["onet"])):
+                reference = any(str(term).startswith(ns) for ns in (PREFIXES["isco"], PREFIXES["esco"], PREFIXES["onet"]))
+                if not reference:
                     batch.report(Severity.VIOLATION, term, None,
-                                 f"{term} is outside the project namespace {BASE}",
-                                 fix=f"name it {BASE}role/<slug> (or skill/, concern/)", rule="namespace")
+                                 f"{term} is outside the project namespace {BASE}: a contribution may only define "
+                                 "project terms and describe the ISCO, ESCO or O*NET occupations it aligns to",
+                                 fix=f"name it {BASE}role/<slug> (or skill/, concern/)", rule="namespace",
+                                 contribution=c)
                 continue
             if (term, RDF.type, None) not in batch.merged:
                 batch.report(Severity.VIOLATION, term, RDF.type,
@@ -234,28 +275,63 @@ def _check_duplicate_labels(batch: _Batch) -> None:
 
 
 def _check_shapes(batch: _Batch, shapes: Graph | None) -> Graph:
+    """Run every shape over the core joined with the batch, and keep the results about the batch's terms.
+
+    The whole graph is validated: pySHACL's focus-node mode counts value nodes outside the focus as conforming,
+    which silences qualified-count shapes (e.g. "exactly one skill kind").
+    """
     import pyshacl
 
     from .load import load_shapes
     from .validate import _problems
 
-    focus = sorted({t for c in batch.contributions for t in c.defined if (t, RDF.type, None) in batch.merged},
-                   key=str)
-    if not focus:
+    ours = {t for c in batch.contributions for t in c.defined if _plain_iri(t)}
+    if not ours:
         return Graph()
+    data = batch.merged
+    odd = {t for c in batch.contributions for t in c.defined if not _plain_iri(t)}
+    if odd:  # reported by the namespace check; pySHACL cannot handle them
+        data = Graph()
+        for triple in batch.merged:
+            if triple[0] not in odd and triple[2] not in odd:
+                data.add(triple)
     _, report_graph, _ = pyshacl.validate(
-        batch.merged, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none",
-        inplace=False, allow_warnings=True, allow_infos=True, advanced=True, focus_nodes=focus,
+        data, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none",
+        inplace=False, allow_warnings=True, allow_infos=True, advanced=True,
     )
     if not isinstance(report_graph, Graph):
         from .errors import DataError
 
         raise DataError(f"the SHACL shapes cannot be used: {report_graph}")
     for problem in _problems(report_graph):
-        predicate = problem.path if isinstance(problem.path, URIRef) else None
+        if problem.focus not in ours:
+            continue
+        predicate = problem.path if isinstance(problem.path, URIRef) else _pick_path(batch, problem)
         batch.report(problem.severity, problem.focus, predicate, problem.message, rule=_curie(problem.shape),
-                     value=problem.value, obj=problem.value)
+                     value=problem.value, obj=problem.value, shape=problem.shape)
     return report_graph
+
+
+def _plain_iri(term) -> bool:
+    """An IRI pySHACL can handle (it fails on schemes such as mailto: or tag:, which the namespace check reports)."""
+    return isinstance(term, URIRef) and str(term).startswith(("http://", "https://"))
+
+
+def _pick_path(batch: _Batch, problem):
+    """For a complex path such as (skos:scopeNote|skos:example), the alternative holding the offending value.
+
+    Count constraints (a value missing, too few or too many) have no value: they point at the term itself."""
+    if problem.value is None:
+        return None
+    text = str(problem.path or "")
+    for curie in re.findall(r"[A-Za-z][\w-]*:[A-Za-z][\w-]*", text):
+        prefix, local = curie.split(":", 1)
+        if prefix not in PREFIXES:
+            continue
+        predicate = URIRef(PREFIXES[prefix] + local)
+        if (problem.focus, predicate, problem.value) in batch.merged:
+            return predicate
+    return None
 
 
 def check_contributions(paths: list[str | Path], *, core: Graph | None = None,
@@ -272,6 +348,7 @@ def check_contributions(paths: list[str | Path], *, core: Graph | None = None,
     contributions = [load_contribution(p) for p in files]
     batch = _Batch(contributions, load_core() if core is None else core)
     _check_subjects(batch)
+    _check_blank_nodes(batch)
     _check_references(batch)
     _check_duplicate_labels(batch)
     report_graph = _check_shapes(batch, shapes)
@@ -285,10 +362,13 @@ def check_contributions(paths: list[str | Path], *, core: Graph | None = None,
 def _dedupe(findings: list[Finding]) -> list[Finding]:
     """Drop repeats, and a shape's complaint about a reference the reference check already explains."""
     explained = {(f.term, f.property, f.value) for f in findings if f.rule == "reference"}
+    titled = {f.term for f in findings if f.rule == "duplicate-label"}
     seen, out = set(), []
     for f in findings:
         key = (f.file, f.line, f.term, f.property, f.message)
         if key in seen or (f.rule != "reference" and (f.term, f.property, f.value) in explained):
+            continue
+        if f.rule == "aiws:UniquePrefLabelShape" and f.term in titled:  # said already, in plainer words
             continue
         seen.add(key)
         out.append(f)

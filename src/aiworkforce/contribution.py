@@ -203,6 +203,9 @@ def _compose(text: str, path: Path):
 
     try:
         documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except RecursionError:
+        raise InputError("the YAML is nested too deeply to read", path=path,
+                         hint="a contribution needs four levels at most") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -213,10 +216,16 @@ def _compose(text: str, path: Path):
     return documents[0]
 
 
-def _plain(node, path: Path, seen: set[int]):
-    """Turn a composed YAML node into _Loc-wrapped Python values, refusing anchors and aliases."""
+MAX_DEPTH = 20  # a contribution nests four levels deep; anything far deeper is a mistake or an attack
+
+
+def _plain(node, path: Path, seen: set[int], depth: int = 0):
+    """Turn a composed YAML node into _Loc-wrapped Python values, refusing anchors, aliases and deep nesting."""
     import yaml
 
+    if depth > MAX_DEPTH:
+        raise InputError(f"the YAML is nested more than {MAX_DEPTH} levels deep", path=path,
+                         line=node.start_mark.line + 1, hint="a contribution needs four levels at most")
     if id(node) in seen or getattr(node, "anchor", None):
         raise InputError("YAML anchors and aliases (&name, *name) are not allowed in contributions", path=path,
                          line=node.start_mark.line + 1, hint="write each value out in full")
@@ -225,17 +234,17 @@ def _plain(node, path: Path, seen: set[int]):
     if isinstance(node, yaml.MappingNode):
         result: dict[str, _Loc] = {}
         for key_node, value_node in node.value:
-            key = _plain(key_node, path, seen)
+            key = _plain(key_node, path, seen, depth + 1)
             if not isinstance(key.value, str):
                 raise InputError("mapping keys must be text", path=path, line=key.line)
             if key.value in result:
                 raise InputError(f"the key {key.value!r} appears twice", path=path, line=key.line)
-            value = _plain(value_node, path, seen)
+            value = _plain(value_node, path, seen, depth + 1)
             value.line = value.line if value_node.start_mark.line != key_node.start_mark.line else key.line
             result[key.value] = value
         return _Loc(result, line)
     if isinstance(node, yaml.SequenceNode):
-        return _Loc([_plain(item, path, seen) for item in node.value], line)
+        return _Loc([_plain(item, path, seen, depth + 1) for item in node.value], line)
     tag = node.tag.rsplit(":", 1)[-1]
     if tag == "null":
         return _Loc(None, line)
@@ -244,6 +253,16 @@ def _plain(node, path: Path, seen: set[int]):
     if tag in ("int", "float"):
         return _Loc(node.value, line)  # kept as text: codes such as 2512 or 15-1252.00 must not become numbers
     return _Loc(node.value, line)
+
+
+def _kind_of(value) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "empty" if value is None else "a number"
 
 
 def _near(key: str, allowed: set[str]) -> str:
@@ -276,7 +295,7 @@ class _YamlReader:
         if loc is None or loc.value is None:
             return None
         if not isinstance(loc.value, str):
-            self.fail(f"{what} must be text, not a {'list' if isinstance(loc.value, list) else 'mapping'}", loc.line,
+            self.fail(f"{what} must be text, not {_kind_of(loc.value)}", loc.line,
                       f'write it as {what}: "..."')
         return loc.value
 
@@ -413,8 +432,6 @@ def reference(value: str, kind: str | None) -> URIRef:
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES:
         return URIRef(PREFIXES[prefix] + local)
-    if sep and prefix == "src":
-        return URIRef(PREFIXES["source"] + local)
     namespace = f"{BASE}{kind}/" if kind else f"{BASE}unknown/"
     return URIRef(namespace + quote(value, safe=""))
 

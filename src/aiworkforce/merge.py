@@ -66,10 +66,20 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None) -> M
     from .load import parse_file
     from .resources import data_dir
 
-    report = check_contributions(paths)
+    folder = Path(into) if into is not None else data_dir("ontology")
+    core = None
+    if into is not None:  # validate against the knowledge base being merged into
+        from .load import parse_files
+
+        modules = sorted(folder.glob("*.ttl"))
+        if not modules:
+            from .errors import UsageError
+
+            raise UsageError(f"{folder} holds no knowledge-base modules (*.ttl)", hint="point --into at an ontology folder")
+        core = parse_files(modules)
+    report = check_contributions(paths, core=core)
     if not report.conforms:
         raise ContributionRejected(report)
-    folder = Path(into) if into is not None else data_dir("ontology")
     module = folder / MODULE
     merged = parse_file(module) if module.exists() else Graph()
     before = len(merged)

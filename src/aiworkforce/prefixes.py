@@ -11,7 +11,8 @@ INDIVIDUAL_KINDS = ("role", "layer", "skill", "concern", "sector", "question", "
 PREFIXES: dict[str, str] = {
     "aiw": BASE + "ontology#",
     "aiws": BASE + "shapes#",
-    **{kind: f"{BASE}{kind}/" for kind in INDIVIDUAL_KINDS},
+    **{kind: f"{BASE}{kind}/" for kind in INDIVIDUAL_KINDS if kind != "source"},
+    "src": BASE + "source/",  # the article and its sections, as the ontology files write them
     "owl": "http://www.w3.org/2002/07/owl#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",

@@ -87,10 +87,47 @@ def render_md(report: ContributionReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def report_graph(report: ContributionReport):
+    """All findings as a SHACL validation report graph (``sh:conforms`` agrees with the exit code).
+
+    Findings of the project's own checks (references, duplicates, namespace, blank nodes) are included too,
+    with ``sh:sourceConstraintComponent`` naming the check under ``https://w3id.org/aiworkforce/shapes#``.
+    """
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, SH, XSD
+
+    from .prefixes import PREFIXES
+
+    graph = Graph()
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(report.conforms, datatype=XSD.boolean)))
+    severity = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}
+    for finding in report.findings:
+        focus, path, value, shape = (finding.nodes + (None, None, None, None))[:4]
+        result = BNode()
+        graph.add((node, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.resultSeverity, severity[finding.severity]))
+        graph.add((result, SH.resultMessage, Literal(finding.message if not finding.fix
+                                                     else f"{finding.message} Fix: {finding.fix}")))
+        if focus is not None:
+            graph.add((result, SH.focusNode, focus))
+        if isinstance(path, URIRef):
+            graph.add((result, SH.resultPath, path))
+        if value is not None:
+            graph.add((result, SH.value, value))
+        if shape is not None:
+            graph.add((result, SH.sourceShape, shape))
+        else:
+            graph.add((result, SH.sourceConstraintComponent, URIRef(PREFIXES["aiws"] + finding.rule)))
+    return graph
+
+
 def render_ttl(report: ContributionReport) -> str:
     from .export import serialize
 
-    return serialize(report.shacl_graph, "turtle")
+    return serialize(report_graph(report), "turtle")
 
 
 def render(report: ContributionReport, fmt: str, *, colour: bool = False) -> str:

@@ -51,8 +51,20 @@ def _is_usage_error(exc: Exception) -> bool:
     return any(isinstance(exc, b) for b in bases) and hasattr(exc, "show")
 
 
+def _quiet_libraries() -> None:
+    """rdflib logs warnings (and even tracebacks, for ill-typed literals) on stderr; the CLI reports problems
+    itself, so those logs are silenced here, when the command runs, never at import."""
+    import logging
+
+    for name in ("rdflib", "pyshacl", "owlrl"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL + 1)
+        logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the app, mapping library errors to one stderr line and an exit code."""
+    _quiet_libraries()
     try:
         result = app(args=argv, standalone_mode=False)
     except AiworkforceError as exc:
