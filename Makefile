@@ -28,6 +28,7 @@ demo: $(VENV)/.installed
 	$(AIW) stats --layers
 
 test: $(VENV)/.installed-test
+	tools/ensure-browser.sh
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-test

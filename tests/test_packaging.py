@@ -35,6 +35,8 @@ def test_wheel_contains_data_and_version(wheel):
         for source in folder.iterdir():
             if source.is_file():
                 assert f"aiworkforce/data/{kind}/{source.name}" in names, source
+    for asset in ("app.js", "style.css", "favicon.svg"):
+        assert f"aiworkforce/web/{asset}" in names, asset
 
 
 @pytest.mark.slow
