@@ -120,7 +120,7 @@ def server(tmp_path_factory):
     finally:
         if process is not None:
             stop(process)
-        for key in [k for k in engines._OPEN if k.startswith("remote ")]:
+        for key in [k for k in engines._OPEN if isinstance(k, str) and k.startswith("remote ")]:
             engines._OPEN.pop(key)
 
 

@@ -140,7 +140,7 @@ def test_a_slug_shared_by_two_terms_is_ambiguous_without_a_class(engine):
     # layer:cloud-platform and source:cloud-platform share their last path segment
     with pytest.raises(AmbiguousTermError) as info:
         resolve("cloud-platform", engine=engine)
-    assert "layer:cloud-platform" in info.value.message and "source:cloud-platform" in info.value.message
+    assert "layer:cloud-platform" in info.value.message and "src:cloud-platform" in info.value.message
     assert resolve("cloud-platform", engine=engine, cls=LAYER_CLS) == Term.iri(BASE + "layer/cloud-platform")
 
 

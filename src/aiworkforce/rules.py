@@ -115,8 +115,9 @@ class Rule:
         the round graph hold exactly the new triples, so no bookkeeping pass is needed between rounds."""
         variables = " ".join(sorted(set(re.findall(r"\?\w+", self.head))))
         guards = " ".join(f"FILTER NOT EXISTS {{ {t} }}" for t in self.head.split(" . "))
+        # deduplicate first, then check each distinct head once against what is known
         return (f"INSERT {{ {self.head} . GRAPH <{into}> {{ {self.head} }} }} "
-                f"WHERE {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} {guards} }} }}")
+                f"WHERE {{ {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} }} }} {guards} }}")
 
     def full(self, into: str) -> str:
         """The rule over the whole graph (the first round, when every triple is new)."""
@@ -139,6 +140,20 @@ class CompiledRules:
 
 def _list(graph: Graph, node) -> list:
     return list(graph.items(node))
+
+
+def _most_specific(g: Graph, pairs: list[tuple]) -> list[tuple]:
+    """Keep, for each property, only the classes with no strict subclass among its other classes: the closed TBox
+    lists every superclass of a domain too, and cax-sco derives those from the most specific one."""
+    by_property: dict = {}
+    for p, c in pairs:
+        by_property.setdefault(p, set()).add(c)
+    kept = []
+    for p, classes in by_property.items():
+        for c in classes:
+            if not any(d != c and (d, RDFS.subClassOf, c) in g and (c, RDFS.subClassOf, d) not in g for d in classes):
+                kept.append((p, c))
+    return kept
 
 
 def compile_rules(tbox: Graph) -> CompiledRules:
@@ -171,11 +186,11 @@ def compile_rules(tbox: Graph) -> CompiledRules:
         rules.append(Rule("prp-symp", "?y ?p ?x", ("?x ?p ?y",), _values("?p", sym) + " FILTER(!isLiteral(?y))"))
     for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
         rules.append(Rule(f"prp-trp {p}", f"?x {_n3(p)} ?z", (f"?x {_n3(p)} ?y", f"?y {_n3(p)} ?z")))
-    dom = [(p, c) for p, c in g.subject_objects(RDFS.domain) if c not in (OWL.Thing, RDFS.Resource)]
+    dom = _most_specific(g, [(p, c) for p, c in g.subject_objects(RDFS.domain) if c not in (OWL.Thing, RDFS.Resource)])
     if dom:
         rules.append(Rule("prp-dom", "?x a ?c", ("?x ?p ?y",), _values("?p ?c", dom)))
-    rng = [(p, c) for p, c in g.subject_objects(RDFS.range)
-           if c not in (OWL.Thing, RDFS.Resource, RDFS.Literal) and not str(c).startswith(str(XSD))]
+    rng = _most_specific(g, [(p, c) for p, c in g.subject_objects(RDFS.range)
+                             if c not in (OWL.Thing, RDFS.Resource, RDFS.Literal) and not str(c).startswith(str(XSD))])
     if rng:
         rules.append(Rule("prp-rng", "?y a ?c", ("?x ?p ?y",), _values("?p ?c", rng) + " FILTER(!isLiteral(?y))"))
 
