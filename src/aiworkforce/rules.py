@@ -156,6 +156,33 @@ def _most_specific(g: Graph, pairs: list[tuple]) -> list[tuple]:
     return kept
 
 
+def _pattern(g: Graph, expression, var: str, counter) -> list[str]:
+    """The triple patterns a class expression stands for, about ``var`` (empty if it cannot be expressed)."""
+    if isinstance(expression, URIRef):
+        return [] if expression == OWL.Thing else [f"{var} a {_n3(expression)}"]
+    members = g.value(expression, OWL.intersectionOf)
+    if members is not None:
+        out = []
+        for member in _list(g, members):
+            atoms = _pattern(g, member, var, counter)
+            if member != OWL.Thing and not atoms:
+                return []
+            out += atoms
+        return out
+    prop = g.value(expression, OWL.onProperty)
+    value = g.value(expression, OWL.hasValue)
+    if prop is not None and value is not None:
+        return [f"{var} {_n3(prop)} {_n3(value)}"]
+    filler = g.value(expression, OWL.someValuesFrom)
+    if prop is not None and filler is not None:
+        other = f"?v{next(counter)}"
+        inner = _pattern(g, filler, other, counter)
+        if filler != OWL.Thing and not inner:
+            return []
+        return [f"{var} {_n3(prop)} {other}"] + inner
+    return []
+
+
 def compile_rules(tbox: Graph) -> CompiledRules:
     """Compile the instance-level OWL 2 RL rules that the *closed* TBox ``tbox`` needs."""
     g = tbox
@@ -170,7 +197,12 @@ def compile_rules(tbox: Graph) -> CompiledRules:
                                         hint="use --reasoner owlrl")
     rules: list[Rule] = []
 
-    sub = [(a, b) for a, b in g.subject_objects(RDFS.subClassOf) if a != b and b not in (OWL.Thing, RDFS.Resource)]
+    # Memberships are only ever derived for named classes: an anonymous class expression (a restriction or an
+    # intersection) is compiled into the triple pattern it stands for, so "x a _:restriction" bookkeeping
+    # triples, which owlrl creates and then has to filter out, never exist.
+    top = (OWL.Thing, RDFS.Resource)
+    sub = [(a, b) for a, b in g.subject_objects(RDFS.subClassOf)
+           if a != b and isinstance(a, URIRef) and isinstance(b, URIRef) and b not in top]
     if sub:
         rules.append(Rule("cax-sco", "?x a ?b", ("?x a ?a",), _values("?a ?b", sub)))
     subp = [(p, q) for p, q in g.subject_objects(RDFS.subPropertyOf) if p != q]
@@ -194,33 +226,25 @@ def compile_rules(tbox: Graph) -> CompiledRules:
     if rng:
         rules.append(Rule("prp-rng", "?y a ?c", ("?x ?p ?y",), _values("?p ?c", rng) + " FILTER(!isLiteral(?y))"))
 
-    int2 = []
-    for c, head in g.subject_objects(OWL.intersectionOf):
-        members = _list(g, head)
-        int2.extend((c, m) for m in members)
-        atoms = tuple(f"?x a {_n3(m)}" for m in members if m != OWL.Thing)
-        if atoms:
-            rules.append(Rule(f"cls-int1 {c}", f"?x a {_n3(c)}", atoms))
-    int2 = [r for r in int2 if r[1] != OWL.Thing]
-    if int2:
-        rules.append(Rule("cls-int2", "?x a ?m", ("?x a ?c",), _values("?c ?m", int2)))
+    # cls-int1, cls-hv2, cls-svf1/2 (+ cax-sco): an anonymous class expression with named superclasses
+    # classifies every node matching its pattern into those classes.
+    counter = iter(range(10**6))
+    for expression in sorted({e for e in g.subjects(RDFS.subClassOf) if isinstance(e, BNode)}, key=str):
+        named = [(n,) for n in g.objects(expression, RDFS.subClassOf) if isinstance(n, URIRef) and n not in top]
+        atoms = _pattern(g, expression, "?x", counter)
+        if named and atoms:
+            rules.append(Rule(f"classify {expression}", "?x a ?n", tuple(atoms), _values("?n", named)))
+    # cls-hv1 and cls-avf, applied to the named subclasses of each restriction
+    def named_subclasses(r) -> list:
+        return [a for a in g.subjects(RDFS.subClassOf, r) if isinstance(a, URIRef)]
 
-    hv = [(r, g.value(r, OWL.onProperty), v) for r, v in g.subject_objects(OWL.hasValue)]
-    if hv:
-        rules.append(Rule("cls-hv1", "?x ?p ?v", ("?x a ?r",), _values("?r ?p ?v", hv)))
-        rules.append(Rule("cls-hv2", "?x a ?r", ("?x ?p ?v",), _values("?r ?p ?v", hv)))
-
-    svf, svf_thing = [], []
-    for r, d in g.subject_objects(OWL.someValuesFrom):
-        p = g.value(r, OWL.onProperty)
-        (svf_thing.append((r, p)) if d == OWL.Thing else svf.append((r, p, d)))
-    if svf:
-        rules.append(Rule("cls-svf1", "?x a ?r", ("?x ?p ?y", "?y a ?d"), _values("?r ?p ?d", svf)))
-    if svf_thing:
-        rules.append(Rule("cls-svf2", "?x a ?r", ("?x ?p ?y",), _values("?r ?p", svf_thing)))
-    avf = [(r, g.value(r, OWL.onProperty), d) for r, d in g.subject_objects(OWL.allValuesFrom)]
+    hv1 = [(a, g.value(r, OWL.onProperty), v) for r, v in g.subject_objects(OWL.hasValue) for a in named_subclasses(r)]
+    if hv1:
+        rules.append(Rule("cls-hv1", "?x ?p ?v", ("?x a ?a",), _values("?a ?p ?v", hv1)))
+    avf = [(a, g.value(r, OWL.onProperty), d) for r, d in g.subject_objects(OWL.allValuesFrom)
+           for a in named_subclasses(r) if isinstance(d, URIRef)]
     if avf:
-        rules.append(Rule("cls-avf", "?y a ?d", ("?x a ?r", "?x ?p ?y"), _values("?r ?p ?d", avf)
+        rules.append(Rule("cls-avf", "?y a ?d", ("?x a ?a", "?x ?p ?y"), _values("?a ?p ?d", avf)
                           + " FILTER(!isLiteral(?y))"))
 
     for p, head in g.subject_objects(OWL.propertyChainAxiom):
