@@ -23,3 +23,17 @@ def reasoned(core):
     from aiworkforce.reason import reason
 
     return reason(core)
+
+
+@pytest.fixture
+def run(capsys):
+    """Run the CLI in-process through its entry point: (exit code, stdout, stderr); never a traceback."""
+    from aiworkforce.cli import main
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err, captured.err
+        return code, captured.out, captured.err
+
+    return _run

@@ -9,18 +9,8 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from aiworkforce.cli import main
 from aiworkforce.ontology import ontology_version
 
-
-@pytest.fixture
-def run(capsys):
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return _run
 
 
 def test_version_is_the_ontology_version(run):

@@ -12,7 +12,6 @@ from rdflib import Graph
 from rdflib.compare import isomorphic, to_isomorphic
 
 from aiworkforce.catalogue import catalogue
-from aiworkforce.cli import main
 from aiworkforce.namespaces import BASE
 from aiworkforce.query import run_query
 
@@ -22,16 +21,6 @@ ALL_QUERIES = list(catalogue().values())
 QUERY_IDS = [q.name for q in ALL_QUERIES]
 P = "PREFIX aiw: <https://w3id.org/aiworkforce/ontology#>\nPREFIX role: <https://w3id.org/aiworkforce/role/>\n"
 
-
-@pytest.fixture
-def run(capsys):
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err, captured.err
-        return code, captured.out, captured.err
-
-    return _run
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 from rdflib import URIRef
 
+from _helpers import list_columns, normalised, split
+
 from aiworkforce.catalogue import catalogue, get_query
 from aiworkforce.engines import RdflibEngine, open_engine
 from aiworkforce.errors import AiworkforceError, InputError, UsageError
@@ -28,34 +30,10 @@ pytestmark = pytest.mark.filterwarnings("ignore:Dataset\\..* is deprecated:Depre
 
 ALL_QUERIES = list(catalogue().values())
 QUERY_IDS = [q.name for q in ALL_QUERIES]
-_GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\([^)]*\)\s+AS\s+\?(\w+)", re.IGNORECASE)
 
 
 def examples(query) -> dict[str, str]:
     return {p.name: p.example for p in query.params if p.example is not None}
-
-
-def list_columns(query) -> set[str]:
-    """The columns a query fills with GROUP_CONCAT (``; ``-joined lists)."""
-    return set(_GROUP_CONCAT.findall(query.text))
-
-
-def split(cell: Term | None) -> list[str]:
-    return [] if cell is None or cell.value == "" else cell.value.split("; ")
-
-
-def normalised(result, lists: set[str]) -> Counter:
-    """The rows as a multiset; cells compared by Term.key(), list cells as sorted lists of their items."""
-    rows = []
-    for row in result.rows:
-        cells = []
-        for var, cell in zip(result.variables, row):
-            if var in lists:
-                cells.append(("list", tuple(sorted(split(cell)))))
-            else:
-                cells.append(None if cell is None else cell.key())
-        rows.append(tuple(cells))
-    return Counter(rows)
 
 
 def records(name: str, params: dict | None = None, **kw) -> list[dict[str, str | None]]:

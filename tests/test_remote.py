@@ -16,16 +16,16 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _helpers import list_columns, normalised
+
 from aiworkforce import engines
 from aiworkforce.catalogue import catalogue
-from aiworkforce.cli import main
 from aiworkforce.engines import open_engine
 from aiworkforce.errors import AiworkforceError, UsageError
 from aiworkforce.prefixes import BASE, ONTOLOGY_IRI
@@ -50,7 +50,6 @@ ALL_QUERIES = list(catalogue().values())
 QUERY_IDS = [q.name for q in ALL_QUERIES]
 ROLE = BASE + "role/"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\([^)]*\)\s+AS\s+\?(\w+)", re.IGNORECASE)
 NAMED_GRAPH = "https://w3id.org/aiworkforce/graph/asserted"
 
 
@@ -135,16 +134,6 @@ def endpoint(pushed) -> str:
     return f"{pushed[0]}/query"
 
 
-@pytest.fixture
-def run(capsys):
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        assert "Traceback" not in captured.err, captured.err
-        return code, captured.out, captured.err
-
-    return _run
-
 
 def count(endpoint: str, graph: str | None = None) -> int:
     pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
@@ -157,21 +146,6 @@ def count(endpoint: str, graph: str | None = None) -> int:
 
 def examples(query) -> dict[str, str]:
     return {p.name: p.example for p in query.params if p.example is not None}
-
-
-def normalised(result, lists: set[str]) -> Counter:
-    """The rows as a multiset; cells by Term.key(), "; "-joined GROUP_CONCAT cells as sorted lists."""
-    rows = []
-    for row in result.rows:
-        cells = []
-        for var, cell in zip(result.variables, row):
-            if var in lists:
-                items = [] if cell is None or cell.value == "" else cell.value.split("; ")
-                cells.append(("list", tuple(sorted(items))))
-            else:
-                cells.append(None if cell is None else cell.key())
-        rows.append(tuple(cells))
-    return Counter(rows)
 
 
 # -- push ----------------------------------------------------------------------------------------------------
@@ -230,7 +204,7 @@ def test_stored_query_gives_the_same_rows_remotely(query, endpoint):
     assert remote.kind == local.kind == "select"
     assert remote.variables == local.variables
     assert local.rows, f"{query.name} answers nothing with its examples"
-    lists = set(_GROUP_CONCAT.findall(query.text))
+    lists = list_columns(query)
     assert normalised(remote, lists) == normalised(local, lists)
 
 
@@ -482,7 +456,7 @@ def test_values_placement_answers_like_pre_binding(query):
     bindings, _ = bind_params(query, examples(query), local)
     expected = local.query(query.text, bindings)
     sent = local.query(inject_values(query.text, bindings))
-    lists = set(_GROUP_CONCAT.findall(query.text))
+    lists = list_columns(query)
     assert sent.variables == expected.variables
     assert normalised(sent, lists) == normalised(expected, lists)
 
