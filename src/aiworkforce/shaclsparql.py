@@ -11,13 +11,16 @@ including pySHACL's quirks where they are observable (see "Fidelity" below).
 How shapes are compiled
 -----------------------
 
-* **Focus nodes.** Each shape with targets gets one target subquery,
-  ``{ SELECT DISTINCT ?this WHERE { {..} UNION {..} } }``, that unions its ``sh:targetClass`` (SHACL instances:
-  ``rdf:type/rdfs:subClassOf*`` in the data graph, plus implicit class targets), ``sh:targetNode``,
-  ``sh:targetSubjectsOf``, ``sh:targetObjectsOf`` and SHACL-AF ``sh:target [ a sh:SPARQLTarget ; sh:select ]``
-  (embedded as a sub-select, with its ``sh:prefixes``). A property shape is evaluated once for each node shape
-  that lists it under ``sh:property`` (with that node shape's targets) and once more for its own targets, as
-  pySHACL does (so the same result can be reported twice, and is).
+* **Focus nodes.** Each shape with targets gets one target pattern binding ``?this``, written once into each of
+  its queries (never a list of nodes): its ``sh:targetClass`` (SHACL instances, ``?c rdfs:subClassOf* C .
+  ?this rdf:type ?c`` in the data graph, plus implicit class targets), ``sh:targetNode``, ``sh:targetSubjectsOf``,
+  ``sh:targetObjectsOf`` and SHACL-AF ``sh:target [ a sh:SPARQLTarget ; sh:select ]`` (embedded as a sub-select,
+  with its ``sh:prefixes``). A single target is inlined so Oxigraph can order it with the constraint's patterns;
+  several are unioned in a ``{ SELECT DISTINCT ?this WHERE { {..} UNION {..} } }`` sub-select (an inlined UNION
+  plans badly). When the targets are ``sh:targetSubjectsOf P`` and the path is ``P`` (or an alternative of such
+  predicates), queries whose rows come from the values skip the target pattern: the values imply it. A property
+  shape is evaluated once for each node shape that lists it under ``sh:property`` (with that node shape's
+  targets) and once more for its own targets, as pySHACL does (so the same result can be reported twice, and is).
 * **Value nodes.** ``?this PATH ?value`` with the SHACL path written as a SPARQL property path (IRI,
   ``sh:inversePath`` ``^``, sequence ``/``, ``sh:alternativePath`` ``|``, ``sh:zeroOrMorePath`` ``*``,
   ``sh:oneOrMorePath`` ``+``, ``sh:zeroOrOnePath`` ``?``), ``SELECT DISTINCT`` so each value counts once; for a
@@ -26,9 +29,10 @@ How shapes are compiled
   ``sh:class``, ``sh:pattern`` or ``sh:disjoint`` value), selecting only the violating rows:
   value-level components (``sh:class``, ``sh:datatype``, ``sh:nodeKind``, ``sh:pattern`` + ``sh:flags``,
   ``sh:minLength``, ``sh:maxLength``, ``sh:languageIn``, ``sh:in``, ``sh:minInclusive`` and the other ranges,
-  ``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``) are a ``FILTER`` on the value rows; counts
-  (``sh:minCount``, ``sh:maxCount``, ``sh:qualifiedValueShape`` with ``sh:qualifiedMinCount`` /
-  ``sh:qualifiedMaxCount``, ``sh:uniqueLang``) are ``GROUP BY ?this ... HAVING`` or ``FILTER NOT EXISTS``;
+  ``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``) are a ``FILTER`` on the value rows (``sh:class``
+  a ``MINUS``: one hash anti-join); counts (``sh:minCount``, ``sh:maxCount``, ``sh:qualifiedValueShape`` with
+  ``sh:qualifiedMinCount`` / ``sh:qualifiedMaxCount``, ``sh:uniqueLang``) are ``FILTER NOT EXISTS`` (at least
+  one), a self-join (at most one, one language) or ``GROUP BY ?this HAVING``;
   property pairs (``sh:disjoint``, ``sh:equals``, ``sh:lessThan``, ``sh:lessThanOrEquals``) join the other
   property; ``sh:hasValue`` is a ``FILTER NOT EXISTS``; ``sh:closed`` (node shapes) lists the other predicates.
   Shapes used as values of ``sh:qualifiedValueShape``, ``sh:node``, ``sh:not``, ``sh:and``, ``sh:or`` and
@@ -40,6 +44,9 @@ How shapes are compiled
   like pySHACL (``SELECT DISTINCT`` over the projected variables) and ``{?var}`` / ``{$var}`` in the message are
   replaced exactly as pySHACL does (``re.sub`` with ``str()`` of the bound term, other variables first, then
   ``this``, ``path``, ``value``).
+* **Running.** :func:`validate_store` runs the queries on a few threads (Oxigraph releases the GIL) and turns
+  the rows into :class:`~aiworkforce.validate.Problem` objects, sorted as :func:`aiworkforce.validate.validate`
+  sorts them (with ties broken, so the output is deterministic).
 * **Regular expressions.** ``sh:pattern`` follows Python's ``re`` in pySHACL and the Rust ``regex`` crate in
   Oxigraph. Patterns are translated so both agree: ``\\s``/``\\S`` gain U+001C-U+001F (Python's whitespace),
   ``\\w``/``\\W`` become ``[\\p{L}\\p{N}_]``, ``\\Z`` becomes ``\\z``, ``[`` inside a class is escaped, and a ``$``
@@ -55,18 +62,30 @@ constraints that report without an ``sh:message`` (pySHACL's generic messages ar
 Fidelity
 --------
 
-Known, deliberate differences from pySHACL (none occurs in the shipped shapes or fixtures):
+Results are compared with pySHACL's on the shipped graph, on every fixture of tests/fixtures/shapes, on a
+generated graph and on a graph exercising the components the shipped shapes do not use (tests/test_shaclsparql.py).
+pySHACL's observable behaviour is reproduced on purpose: property shapes reached twice report twice; a helper
+shape with sh:Warning severity always "conforms" (``allow_warnings=True``) except under sh:node, whose nested
+results are reported too; ill-typed or incomparable values are ordered as rdflib orders them (by datatype IRI)
+for sh:minInclusive & co.; SPARQL rows are de-duplicated and rows binding none of this/path/value are dropped.
 
-* literals are compared as RDF terms by Oxigraph, which (unlike rdflib) does not tell ``"a"`` from
-  ``"a"^^xsd:string``; when validating an rdflib graph the original form is restored in the results;
-* ``sh:datatype`` checks the lexical form with Oxigraph's casts for XSD numeric, boolean, date/time and duration
-  types; when the data come from an rdflib graph, rdflib's own ``ill_typed`` verdict is used instead, which is
-  what pySHACL checks;
-* comparisons (``sh:minInclusive``..., ``sh:lessThan(OrEquals)``) of values of incomparable types are violations
-  (SPARQL errors); rdflib sometimes orders such values instead;
-* for a store loaded directly from files (no rdflib), typed literals keep their lexical form (rdflib would
-  normalise ``"01"^^xsd:integer`` to ``"1"``), and blank-node focus nodes are Oxigraph's identifiers;
-* regular expressions inside SPARQL text (``REGEX``/``REPLACE`` in ``sh:select``) run with Rust's syntax.
+Oxigraph stores some literals differently from rdflib: language tags in lower case, numbers, booleans and dates
+in canonical form (``"11.0"^^xsd:decimal`` as ``"11"``), derived integer types (``xsd:int``...) as
+``xsd:integer``, ``xsd:dateTimeStamp`` as ``xsd:dateTime``, and ``"a"`` and ``"a"^^xsd:string`` as one term.
+When the data come from an rdflib graph (:func:`validate_fast` with a graph, :func:`load_store`), results carry
+the graph's own literals and sh:datatype sees the original datatype and rdflib's ill-typed verdict, so they are
+exact. Remaining differences, none of which occurs with the shipped shapes:
+
+* with a store loaded straight from files, literals are seen as Oxigraph stores them (an ``xsd:int`` value fails
+  ``sh:datatype xsd:int``; values are reported in canonical form), and ill-typed literals are detected with
+  Oxigraph's casts for the XSD numeric, boolean, date/time and duration types;
+* two rdflib literals Oxigraph stores as one (``"1.0"`` and ``"1.00"``, ``"a"`` and ``"a"^^xsd:string``) count
+  as one value, and SPARQL expressions inside sh:select (``STR(?value)``...) see the canonical form;
+* NaN, and blank nodes compared by sh:lessThan (where pySHACL stops with an error), are simply violations;
+* ``REGEX``/``REPLACE`` inside sh:select text run with Rust's regex syntax (only sh:pattern is translated);
+* a complex path in a namespace without a prefix is rendered with generated prefixes (``ns1:``) that may be
+  numbered differently;
+* ``validate_store(focus_nodes=[])`` validates nothing (pySHACL treats an empty list as "all").
 
 The entry points are :func:`compile_shapes`, :func:`validate_store` (a pyoxigraph store, e.g. loaded straight
 from N-Triples at scale) and :func:`validate_fast` (the contract of :func:`aiworkforce.validate.validate`).
@@ -74,9 +93,12 @@ from N-Triples at scale) and :func:`validate_fast` (the contract of :func:`aiwor
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -97,6 +119,7 @@ __all__ = [
     "CompiledShapes",
     "UnsupportedShapeError",
     "compile_shapes",
+    "default_workers",
     "load_store",
     "validate_fast",
     "validate_store",
@@ -111,7 +134,12 @@ class UnsupportedShapeError(DataError):
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 FOCUS_MARK = "#@focus-nodes\n"  # replaced by a VALUES clause when validating selected focus nodes only
-ILL_TYPED_GRAPH = "urn:x-aiworkforce:shaclsparql:ill-typed"  # rdflib's ill-typed literals, see load_store
+#: Private named graph where load_store records what Oxigraph cannot represent: the literals rdflib considers
+#: ill-typed (<G> <G#ill-typed> literal) and the datatype a literal had before Oxigraph stored it as another one
+#: (<datatype> <G#datatype> literal; Oxigraph keeps xsd:int, xsd:long... as xsd:integer).
+MARKS = "urn:x-aiworkforce:shaclsparql:marks"
+ILL_TYPED = f"<{MARKS}> <{MARKS}#ill-typed>"
+RETYPED = f"<{MARKS}#datatype>"
 NO_MESSAGE = "constraint not met"  # what aiworkforce.validate._problems reports for a result without message
 
 #: Datatypes whose lexical form is checked by a cast (pySHACL checks rdflib's ``ill_typed`` for these).
@@ -154,7 +182,8 @@ COUNT_PARAMS = (SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape)
 PAIR_PARAMS = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals)
 OTHER_PARAMS = (SH.hasValue, SH.closed, SH.sparql, SH.property)
 SUPPORTED = set(VALUE_PARAMS + COUNT_PARAMS + PAIR_PARAMS + OTHER_PARAMS + TARGETS) | PASSIVE
-PROPERTY_ONLY = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals}
+#: pySHACL refuses these on a node shape (and ignores sh:qualifiedValueShape there): an error here.
+PROPERTY_ONLY = {SH.minCount, SH.maxCount, SH.uniqueLang, SH.lessThan, SH.lessThanOrEquals, SH.qualifiedValueShape}
 
 COMPONENTS = {
     SH["class"]: SH.ClassConstraintComponent,
@@ -206,6 +235,7 @@ class CompiledConstraint:
     query: str
     value_var: str | None = None  # "value": the row's ?value; "this": the focus node; None: no value
     focus_from: Node | None = None  # the shape whose targets give the focus nodes
+    focus_var: str = "this"  # "value" for the results pySHACL nests under sh:node (the value is their focus)
     # SPARQL-based constraints only:
     sparql: bool = False
     projected: tuple[str, ...] = ()  # the variables the sh:select projects, in order
@@ -216,12 +246,11 @@ class CompiledConstraint:
         return min((str(m) for m in self.messages), default=NO_MESSAGE)
 
     def describe(self, graph: Graph | None = None) -> str:
+        """Which shape, constraint and focus-node set the query checks, for messages."""
         def short(n):
             if graph is not None and isinstance(n, URIRef):
-                try:
+                with contextlib.suppress(Exception):  # display only
                     return graph.namespace_manager.normalizeUri(n)
-                except Exception:  # noqa: BLE001 - display only
-                    pass
             return str(n)
 
         via = f" on the targets of {short(self.focus_from)}" if self.focus_from not in (None, self.shape) else ""
@@ -235,7 +264,6 @@ class CompiledShapes:
     constraints: tuple[CompiledConstraint, ...]
     namespaces: tuple[tuple[str, str], ...] = ()
     path_nodes: dict = field(default_factory=dict)  # complex path text -> the path's triples (report graph)
-    shapes: frozenset = frozenset()  # every shape of the shapes graph
 
     def __len__(self) -> int:
         return len(self.constraints)
@@ -316,6 +344,7 @@ def _regex(pattern: str, where: str) -> tuple[str, bool]:
                 raise UnsupportedShapeError(f"{where}sh:pattern {pattern!r} ends with a lone backslash")
             e = pattern[i + 1]
             i += 2
+            class_start = False
             if e == "s":
                 out.append(r"\s\x1C-\x1F" if in_class else r"[\s\x1C-\x1F]")
             elif e == "S":
@@ -452,7 +481,9 @@ def _regex(pattern: str, where: str) -> tuple[str, bool]:
     if in_class:
         raise UnsupportedShapeError(f"{where}sh:pattern {pattern!r}: unterminated character class")
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. Python's FutureWarning about "[[": still a valid pattern
+            re.compile(pattern)
     except re.error as exc:
         raise UnsupportedShapeError(f"{where}sh:pattern {pattern!r} is not a valid regular expression: {exc}")
     return "".join(out), dollar
@@ -475,7 +506,7 @@ def _regex_expr(x: str, pattern: str, flags: str, where: str) -> str:
 
 
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.S)
+_STRING = re.compile(r"'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"", re.DOTALL)
 
 
 def _mask(text: str) -> str:
@@ -513,7 +544,7 @@ class _Select:
     text: str  # the query without its prologue
 
 
-_PROLOGUE = re.compile(r"\s*(?:PREFIX\s+([A-Za-z][\w.-]*)?\s*:\s*(<[^>]*>)|BASE\s*<[^>]*>)", re.I)
+_PROLOGUE = re.compile(r"\s*(?:PREFIX\s+([A-Za-z][\w.-]*)?\s*:\s*(<[^>]*>)|BASE\s*<[^>]*>)", re.IGNORECASE)
 
 
 def _parse_select(text: str, where: str) -> _Select:
@@ -528,7 +559,7 @@ def _parse_select(text: str, where: str) -> _Select:
             raise UnsupportedShapeError(f"{where}BASE in a SPARQL query is not supported")
         prefixes[m[1] or ""] = _PROLOGUE.match(text, pos)[2][1:-1]
         pos = m.end()
-    m = re.compile(r"\s*SELECT\b", re.I).match(masked, pos)
+    m = re.compile(r"\s*SELECT\b", re.IGNORECASE).match(masked, pos)
     if not m:
         raise UnsupportedShapeError(f"{where}only SELECT queries are supported in sh:select")
     start = m.start() + len(m.group(0)) - 6
@@ -545,9 +576,9 @@ def _parse_select(text: str, where: str) -> _Select:
         raise UnsupportedShapeError(f"{where}the SPARQL query has no WHERE group")
     head = masked[m.end():i]
     head_text = text[m.end():i]
-    if re.search(r"\bFROM\b", head, re.I):
+    if re.search(r"\bFROM\b", head, re.IGNORECASE):
         raise UnsupportedShapeError(f"{where}FROM / FROM NAMED in sh:select is not supported")
-    projection = re.sub(r"\bWHERE\s*$", "", head_text.rstrip(), flags=re.I).strip()
+    projection = re.sub(r"\bWHERE\s*$", "", head_text.rstrip(), flags=re.IGNORECASE).strip()
     depth, j = 0, i
     while j < len(masked):
         if masked[j] == "{":
@@ -559,9 +590,9 @@ def _parse_select(text: str, where: str) -> _Select:
         j += 1
     else:
         raise UnsupportedShapeError(f"{where}unbalanced braces in the SPARQL query")
-    proj_masked = re.sub(r"^\s*(DISTINCT|REDUCED)\b", "", _mask(projection), flags=re.I)
+    proj_masked = re.sub(r"^\s*(DISTINCT|REDUCED)\b", "", _mask(projection), flags=re.IGNORECASE)
     variables, depth = [], 0
-    for tok in re.finditer(r"\(|\)|\bAS\s+[?$](\w+)|[?$](\w+)|\*", proj_masked, re.I):
+    for tok in re.finditer(r"\(|\)|\bAS\s+[?$](\w+)|[?$](\w+)|\*", proj_masked, re.IGNORECASE):
         if tok[0] == "(":
             depth += 1
         elif tok[0] == ")":
@@ -727,7 +758,13 @@ class _Compiler:
     # ------------------------------------------------------------------ targets
 
     def target_group(self, shape: Node, prefixes: dict[str, str]) -> str | None:
-        """A sub-select binding ?this to each focus node of ``shape`` (once), or None without targets."""
+        """The pattern binding ?this to the focus nodes of ``shape``, or None without targets.
+
+        A single target (one class, one predicate, one node) is inlined, so that Oxigraph's optimizer can order
+        it with the constraint's patterns (the outer SELECT is always DISTINCT, as a focus node may match twice);
+        several targets are unioned in a ``SELECT DISTINCT ?this`` sub-select, which is much faster than an
+        inlined UNION, and so is a SPARQL target.
+        """
         sg = self.sg
         where = f"{self.name(shape)}: "
         branches = []
@@ -737,13 +774,13 @@ class _Compiler:
         if types & class_types:  # implicit class target
             classes.add(shape)
         for c in sorted(classes):
-            branches.append(f"?this {TYPE_PATH} {_iri(c, where)} .")
+            branches.append(f"?__tc <{RDFS.subClassOf}>* {_iri(c, where)} . ?this <{RDF.type}> ?__tc .")
         for n in sorted(sg.objects(shape, SH.targetNode)):
             branches.append(f"BIND ({_term(n, where)} AS ?this)")
         for p in sorted(sg.objects(shape, SH.targetSubjectsOf)):
-            branches.append(f"?this {_iri(p, where)} ?__t .")
+            branches.append(f"?this {_iri(p, where)} ?__to .")
         for p in sorted(sg.objects(shape, SH.targetObjectsOf)):
-            branches.append(f"?__t {_iri(p, where)} ?this .")
+            branches.append(f"?__ts {_iri(p, where)} ?this .")
         for target in sorted(sg.objects(shape, SH.target)):
             selects = list(sg.objects(target, SH.select))
             if not selects and SH.SPARQLTarget not in set(sg.objects(target, RDF.type)):
@@ -760,8 +797,27 @@ class _Compiler:
             branches.append(f"{{ SELECT ?this WHERE {{ {{ {select.text} }} }} }}")
         if not branches:
             return None
+        if len(branches) == 1 and not branches[0].startswith("{"):
+            return f"{FOCUS_MARK}{branches[0]}"
         union = branches[0] if len(branches) == 1 else " UNION ".join(f"{{ {b} }}" for b in branches)
         return f"{{ SELECT DISTINCT ?this WHERE {{\n{FOCUS_MARK}{union}\n}} }}"
+
+    def targets_implied(self, shape: Node, path: Node) -> bool:
+        """True when every focus node with a value is a target: the only targets are sh:targetSubjectsOf and the
+        path is one of those predicates (or an alternative of them)."""
+        sg = self.sg
+        if any((shape, p, None) in sg for p in (SH.targetClass, SH.targetNode, SH.targetObjectsOf, SH.target)):
+            return False
+        if set(sg.objects(shape, RDF.type)) & (set(sg.subjects(RDFS.subClassOf, RDFS.Class)) | {RDFS.Class}):
+            return False
+        subjects_of = set(sg.objects(shape, SH.targetSubjectsOf))
+        if isinstance(path, URIRef):
+            return path in subjects_of
+        alternatives = sg.value(path, SH.alternativePath)
+        if alternatives is None or len(list(sg.predicate_objects(path))) != 1:
+            return False
+        members = self.items(alternatives, "")
+        return bool(members) and all(isinstance(m, URIRef) and m in subjects_of for m in members)
 
     # ------------------------------------------------------------------ compile
 
@@ -797,7 +853,7 @@ class _Compiler:
                 if self.deactivated(prop):
                     continue
                 constraints += self.shape_constraints(prop, shape, group, dict(prefixes))
-        return CompiledShapes(tuple(constraints), self.namespaces, dict(self.path_nodes), frozenset(self.shapes))
+        return CompiledShapes(tuple(constraints), self.namespaces, dict(self.path_nodes))
 
     def shape_constraints(self, shape: Node, focus_from: Node, group: str,
                           prefixes: dict[str, str]) -> list[CompiledConstraint]:
@@ -822,29 +878,54 @@ class _Compiler:
                     f"{where}{self.name(param)} would report without sh:message (pySHACL's generic messages are "
                     "not reproduced)", hint="give the shape an sh:message")
 
+        # Rows that come from the value nodes (never from a focus node without values) need no target subquery
+        # when the value pattern implies the targets: sh:targetSubjectsOf P with sh:path P.
+        implied = is_prop and shape == focus_from and self.targets_implied(shape, path_node)
+
         def add(param: URIRef, body: str, *, value: str | None, select: str = "DISTINCT ?this ?value",
-                tail: str = "", component: URIRef | None = None):
+                tail: str = "", component: URIRef | None = None, from_values: bool = False):
             need_message(param)
-            query = f"{_prologue(prefixes)}SELECT {select} WHERE {{\n{group}\n{body}\n}}{tail}"
+            focus = FOCUS_MARK if (from_values and implied) else group + "\n"
+            if not select.startswith("DISTINCT"):
+                select = "DISTINCT " + select
+            query = f"{_prologue(prefixes)}SELECT {select} WHERE {{\n{focus}{body}\n}}{tail}"
             out.append(CompiledConstraint(shape, component or COMPONENTS[param], severity, result_path, messages,
                                           query, value, focus_from))
 
-        # value nodes: ?value
+        # value nodes: ?value (distinct pairs already when the path is one IRI)
         values = f"?this {path} ?value ." if is_prop else "BIND (?this AS ?value)"
         value_var = "value" if is_prop else "this"
-        select_v = "DISTINCT ?this ?value" if is_prop else "?this"
+        select_v = "DISTINCT ?this ?value" if is_prop else "DISTINCT ?this"
 
         for param in VALUE_PARAMS:
             if param not in preds:
                 continue
+            if param == SH["class"]:  # MINUS: one hash anti-join instead of a probe per value
+                for cls in sorted(sg.objects(shape, param), key=str):
+                    add(param, f"{values}\nMINUS {{ ?value {TYPE_PATH} {_iri(cls, where)} }}", value=value_var,
+                        select=select_v, from_values=True)
+                continue
             for expr in self.value_checks(shape, param, "?value", where):
-                add(param, f"{values}\nFILTER (!({expr}))", value=value_var, select=select_v)
+                add(param, f"{values}\nFILTER (!({expr}))", value=value_var, select=select_v, from_values=True)
+            if param == SH.node:  # pySHACL also reports the helper's own results, with the value as focus node
+                for helper in sorted(sg.objects(shape, SH.node), key=str):
+                    for dshape, comp, expr, has_value in self.node_details(helper, "?value", where, (shape,)):
+                        dmessages = tuple(sorted(m for m in sg.objects(dshape, SH.message) if isinstance(m, Literal)))
+                        if not dmessages:
+                            raise UnsupportedShapeError(
+                                f"{self.name(dshape)}: reports under sh:node without sh:message (pySHACL's generic "
+                                "messages are not reproduced)", hint="give the shape an sh:message")
+                        focus = FOCUS_MARK if implied else group + "\n"
+                        query = (f"{_prologue(prefixes)}SELECT DISTINCT ?this ?value WHERE {{\n{focus}{values}\n"
+                                 f"FILTER (!({expr}))\n}}")
+                        out.append(CompiledConstraint(dshape, comp, self.severity(dshape), None, dmessages, query,
+                                                      "value" if has_value else None, focus_from, focus_var="value"))
 
         for param in PAIR_PARAMS:
             for other in sorted(sg.objects(shape, param)):
                 o = _iri(other, where)
                 if param == SH.disjoint:
-                    add(param, f"{values}\n?this {o} ?value .", value=value_var, select=select_v)
+                    add(param, f"{values}\n?this {o} ?value .", value=value_var, select=select_v, from_values=True)
                 elif param == SH.equals:
                     if is_prop:
                         body = (f"{{ ?this {path} ?value . FILTER NOT EXISTS {{ ?this {o} ?value }} }} UNION "
@@ -856,7 +937,7 @@ class _Compiler:
                 else:  # lessThan / lessThanOrEquals: one result per failing pair
                     op = "<" if param == SH.lessThan else "<="
                     add(param, f"{values}\n?this {o} ?__o .\nFILTER ({_fails_compare('?value', '?__o', op)})",
-                        value="value", select="DISTINCT ?this ?value ?__o")
+                        value="value", select="DISTINCT ?this ?value ?__o", from_values=True)
 
         min_count = self.integer(shape, SH.minCount)
         if min_count:  # sh:minCount 0 always passes
@@ -866,17 +947,24 @@ class _Compiler:
                 add(SH.minCount, f"OPTIONAL {{ ?this {path} ?__v }}", value=None, select="?this",
                     tail=f"\nGROUP BY ?this HAVING (COUNT(DISTINCT ?__v) < {min_count})")
         max_count = self.integer(shape, SH.maxCount)
-        if max_count is not None:
+        if max_count == 0:
+            add(SH.maxCount, f"?this {path} ?__v .", value=None, select="DISTINCT ?this", from_values=True)
+        elif max_count == 1:  # a self-join is cheaper than grouping every focus node
+            add(SH.maxCount, f"?this {path} ?__a .\n?this {path} ?__b .\nFILTER (!sameTerm(?__a, ?__b))",
+                value=None, select="DISTINCT ?this", from_values=True)
+        elif max_count is not None:
             add(SH.maxCount, f"?this {path} ?__v .", value=None, select="?this",
-                tail=f"\nGROUP BY ?this HAVING (COUNT(DISTINCT ?__v) > {max_count})")
+                tail=f"\nGROUP BY ?this HAVING (COUNT(DISTINCT ?__v) > {max_count})", from_values=True)
         unique = self.one(shape, SH.uniqueLang)
         if unique is not None:
             if not (isinstance(unique, Literal) and isinstance(unique.value, bool)):
                 raise UnsupportedShapeError(f"{where}sh:uniqueLang must be a boolean")
-            if unique.value:
-                add(SH.uniqueLang, f"?this {path} ?__v .\nFILTER (isLiteral(?__v) && LANG(?__v) != \"\")\n"
-                                   "BIND (LCASE(LANG(?__v)) AS ?__lang)", value=None, select="?this",
-                    tail="\nGROUP BY ?this ?__lang HAVING (COUNT(DISTINCT ?__v) > 1)")
+            if unique.value:  # one result per focus node and language used by two values or more
+                add(SH.uniqueLang, f"?this {path} ?__a .\n?this {path} ?__b .\n"
+                                   "FILTER (!sameTerm(?__a, ?__b) && isLiteral(?__a) && isLiteral(?__b) && "
+                                   "LANG(?__a) != \"\" && LCASE(LANG(?__a)) = LCASE(LANG(?__b)))\n"
+                                   "BIND (LCASE(LANG(?__a)) AS ?__lang)", value=None,
+                    select="DISTINCT ?this ?__lang", from_values=True)
 
         for qvs in sorted(sg.objects(shape, SH.qualifiedValueShape), key=str):
             disjoint = self.one(shape, SH.qualifiedValueShapesDisjoint)
@@ -887,11 +975,11 @@ class _Compiler:
             if q_min is None and q_max is None:
                 raise UnsupportedShapeError(f"{where}sh:qualifiedValueShape without a qualified count")
             conforms = self.conforms(qvs, "?__q", where, ())
-            q_values = f"?this {path} ?__q ." if is_prop else "BIND (?this AS ?__q)"
+            q_values = f"?this {path} ?__q ."  # a property shape (see PROPERTY_ONLY)
             if q_max is not None:
                 add(SH.qualifiedValueShape, f"{q_values}\nFILTER ({conforms})", value=None, select="?this",
                     tail=f"\nGROUP BY ?this HAVING (COUNT(DISTINCT ?__q) > {q_max})",
-                    component=SH.QualifiedMaxCountConstraintComponent)
+                    component=SH.QualifiedMaxCountConstraintComponent, from_values=True)
             if q_min:
                 if q_min == 1:
                     body = f"FILTER NOT EXISTS {{ {q_values}\nFILTER ({conforms}) }}"
@@ -990,10 +1078,10 @@ class _Compiler:
                 if not isinstance(limit, Literal) or limit.datatype not in NUMERIC_OR_TIME or limit.value is None:
                     raise UnsupportedShapeError(
                         f"{where}{self.name(param)} is only supported with a numeric, date or time value")
-                out.append(_ok(f"isLiteral({x}) && {x} {op} {_term(limit, where)}"))
+                out.append(_range_ok(x, op, _term(limit, where), _string(str(limit.datatype))))
             return out
         if param == SH.node:
-            return [self.conforms(v, x, where, stack) for v in values]
+            return [self.conforms(v, x, where, stack, strict=True) for v in values]
         if param == SH["not"]:
             return [f"!({self.conforms(v, x, where, stack)})" for v in values]
         if param in (SH["and"], SH["or"], SH.xone):
@@ -1009,33 +1097,52 @@ class _Compiler:
             return out
         raise AssertionError(param)  # pragma: no cover
 
-    def conforms(self, helper: Node, x: str, where: str, stack: tuple) -> str:
+    def conforms(self, helper: Node, x: str, where: str, stack: tuple, strict: bool = False) -> str:
         """A SPARQL boolean: value ``x`` conforms to ``helper`` (a shape used by sh:node, sh:qualifiedValueShape...).
 
         As in pySHACL run by aiworkforce.validate (``allow_warnings=True``), a helper whose sh:severity is
-        sh:Warning or sh:Info always conforms, and so does a deactivated one.
+        sh:Warning or sh:Info always conforms for sh:qualifiedValueShape, sh:not, sh:and, sh:or and sh:xone;
+        sh:node is ``strict``: it fails as soon as the helper reports anything. A deactivated helper conforms.
         """
+        if self.deactivated(helper):
+            return "true"
+        if not strict and self.severity(helper) is not Severity.VIOLATION:
+            return "true"
+        parts = [expr for _, expr, _ in self.helper_checks(helper, x, where, stack)]
+        return "(" + (" && ".join(parts) or "true") + ")"
+
+    def helper_checks(self, helper: Node, x: str, where: str, stack: tuple) -> list[tuple[URIRef, str, bool]]:
+        """The constraints of a helper shape on value ``x``: (component, boolean expression, reports a value)."""
         sg = self.sg
         inner = f"{where}{self.name(helper)}: "
         if helper in stack:
             raise UnsupportedShapeError(f"{inner}recursive shapes are not supported")
         if helper not in self.shapes:
             raise UnsupportedShapeError(f"{inner}is not a shape")
-        if self.deactivated(helper) or self.severity(helper) is not Severity.VIOLATION:
-            return "true"
         preds = set(sg.predicates(helper, None))
         not_value_level = {SH.property, SH.sparql, SH.closed, *COUNT_PARAMS, *PAIR_PARAMS}
         if helper in self.property_shapes or preds & not_value_level:
             raise UnsupportedShapeError(
                 f"{inner}only value-level constraints (sh:class, sh:in, sh:datatype, sh:pattern, ...) and logical "
                 "constraints are supported in a shape used by sh:node / sh:qualifiedValueShape / sh:and ...")
-        parts = []
+        checks = []
         for param in VALUE_PARAMS:
             if param in preds:
-                parts += self.value_checks(helper, param, x, inner, stack + (helper,))
+                for expr in self.value_checks(helper, param, x, inner, stack + (helper,)):
+                    checks.append((COMPONENTS[param], expr, True))
         for hv in sorted(sg.objects(helper, SH.hasValue)):
-            parts.append(f"sameTerm({x}, {_term(hv, inner)})")
-        return "(" + (" && ".join(parts) or "true") + ")"
+            checks.append((SH.HasValueConstraintComponent, f"sameTerm({x}, {_term(hv, inner)})", False))
+        return checks
+
+    def node_details(self, helper: Node, x: str, where: str, stack: tuple) -> list[tuple]:
+        """The results pySHACL nests under an sh:node result (and adds to the report): those of validating the
+        value against the helper, recursively through its own sh:node. (shape, component, expression, value)."""
+        if self.deactivated(helper):
+            return []
+        out = [(helper, comp, expr, has_value) for comp, expr, has_value in self.helper_checks(helper, x, where, stack)]
+        for nested in sorted(self.sg.objects(helper, SH.node), key=str):
+            out += self.node_details(nested, x, where, stack + (helper,))
+        return out
 
     # ------------------------------------------------------------------ SPARQL-based constraints
 
@@ -1055,17 +1162,19 @@ class _Compiler:
         select = _parse_select(text, where)
         masked_body = _mask(select.body)
         for keyword in ("MINUS", "VALUES", "SERVICE", "SELECT"):
-            if re.search(rf"(?<![\w:?$]){keyword}\b", masked_body, re.I):
+            if re.search(rf"(?<![\w:?$]){keyword}\b", masked_body, re.IGNORECASE):
                 raise UnsupportedShapeError(f"{where}{keyword} inside a SPARQL constraint is not supported")
         if select.tail.strip() or re.search(r"\b(COUNT|SUM|MIN|MAX|AVG|SAMPLE|GROUP_CONCAT)\s*\(",
-                                            _mask(select.projection), re.I):
+                                            _mask(select.projection), re.IGNORECASE):
             raise UnsupportedShapeError(f"{where}aggregates and solution modifiers (GROUP BY, ORDER BY, LIMIT...) "
                                         "are not supported in a SPARQL constraint")
         if "failure" in select.variables:
             raise UnsupportedShapeError(f"{where}?failure is not supported")
-        if re.search(r"\bAS\s+[?$](this|currentShape|shapesGraph)\b", _mask(text), re.I):
+        if re.search(r"\bAS\s+[?$](this|currentShape|shapesGraph)\b", _mask(text), re.IGNORECASE):
             raise UnsupportedShapeError(f"{where}pre-bound variables cannot be re-bound with AS")
         body = select.body
+        if re.search(r"[$?]__", _mask(body)):
+            raise UnsupportedShapeError(f"{where}variables starting with __ are reserved by the SPARQL compiler")
         if re.search(r"[$?]shapesGraph\b", _mask(body)):
             raise UnsupportedShapeError(f"{where}$shapesGraph is not supported")
         body = re.sub(r"([\s{}()])[$?]currentShape\b", lambda m: m[1] + _term(shape, where), body)
@@ -1076,7 +1185,7 @@ class _Compiler:
         declared = _declared_prefixes(sg, constraint)
         declared.update(select.prefixes)
         _merge_prefixes(prefixes, declared, where)
-        projection = re.sub(r"^\s*(DISTINCT|REDUCED)\b", "", select.projection, flags=re.I).strip()
+        projection = re.sub(r"^\s*(DISTINCT|REDUCED)\b", "", select.projection, flags=re.IGNORECASE).strip()
         if "this" not in select.variables:
             projection = "?this " + projection
         messages = tuple(sorted(set(shape_messages) | {m for m in sg.objects(constraint, SH.message)
@@ -1107,6 +1216,8 @@ def _closure(graph: Graph, node: Node, seen: set | None = None) -> Iterator[tupl
 
 
 def _datatype_ok(x: str, datatype: Node, where: str) -> str:
+    """pySHACL's sh:datatype test: the literal has the datatype and, for the XSD types rdflib parses, a valid
+    lexical form (a cast succeeds, and rdflib did not find it ill-typed when the data came from rdflib)."""
     if datatype == RDFS.Literal:
         return f"isLiteral({x})"
     if datatype == RDFS.Datatype:
@@ -1114,24 +1225,46 @@ def _datatype_ok(x: str, datatype: Node, where: str) -> str:
     if datatype == RDF.langString:
         return _ok(f'isLiteral({x}) && LANG({x}) != ""')
     dt = _iri(datatype, where)
-    test = f"isLiteral({x}) && DATATYPE({x}) = {dt}"
+    if datatype == XSD.string:
+        return _ok(f"isLiteral({x}) && DATATYPE({x}) = {dt}")
+    test = (f"isLiteral({x}) && ((DATATYPE({x}) = {dt} && NOT EXISTS {{ GRAPH <{MARKS}> {{ ?__dt {RETYPED} {x} }} }})"
+            f" || EXISTS {{ GRAPH <{MARKS}> {{ {dt} {RETYPED} {x} }} }})")
     if datatype in CHECKED_DATATYPES:
         test += f" && isLiteral({dt}(STR({x})))"
-    if datatype != XSD.string:
-        test += f" && NOT EXISTS {{ GRAPH <{ILL_TYPED_GRAPH}> {{ <{ILL_TYPED_GRAPH}> <{ILL_TYPED_GRAPH}> {x} }} }}"
+    test += f" && NOT EXISTS {{ GRAPH <{MARKS}> {{ {ILL_TYPED} {x} }} }}"
     return _ok(test)
+
+
+def _is_string(t: str) -> str:
+    """The term is compared as a string by pySHACL (an IRI, or a literal whose rdflib value is a str)."""
+    types = ", ".join(f"<{dt}>" for dt in STRING_DATATYPES)
+    return f"(isIRI({t}) || (isLiteral({t}) && DATATYPE({t}) IN ({types})))"
+
+
+def _rdflib_order(v: str, op: str, o: str, o_datatype: str) -> str:
+    """``v op o`` for two non-string literals as rdflib orders them (pySHACL compares rdflib Literals).
+
+    Where SPARQL can compare the values (numbers, dates...), so can Python. Where it cannot, rdflib orders the
+    literals by the text of their datatype IRIs, except that two literals of the same datatype (one ill-typed)
+    and xsd:dateTime / xsd:time values cannot be ordered at all (a TypeError, which pySHACL reports).
+    """
+    stop = "(1/0)"  # an error: COALESCE and _ok turn it into a failed comparison
+    order = (f"IF(DATATYPE({v}) IN (<{XSD.dateTime}>, <{XSD.time}>) || STR(DATATYPE({v})) = {o_datatype}, {stop}, "
+             f"IF(STR(DATATYPE({v})) > {o_datatype}, 1, -1))")
+    return f"COALESCE({v} {op} {o}, {order} {op} 0)"
+
+
+def _range_ok(x: str, op: str, limit: str, limit_datatype: str) -> str:
+    """sh:minInclusive & co. as pySHACL evaluates them: blank nodes, IRIs and strings fail a numeric limit."""
+    return _ok(f"isLiteral({x}) && !{_is_string(x)} && {_rdflib_order(x, op, limit, limit_datatype)}")
 
 
 def _fails_compare(v: str, o: str, op: str) -> str:
     """pySHACL's sh:lessThan(OrEquals) test fails for the pair: strings (IRIs and string literals) compare as
-    strings, other values with SPARQL's operator, and a string never compares with a non-string."""
-    types = ", ".join(f"<{t}>" for t in STRING_DATATYPES)
-
-    def is_str(t: str) -> str:
-        return f"(isIRI({t}) || (isLiteral({t}) && DATATYPE({t}) IN ({types})))"
-
-    return (f"({is_str(v)} != {is_str(o)}) || ({is_str(v)} && !(STR({v}) {op} STR({o}))) || "
-            f"(!{is_str(v)} && !{_ok(f'{v} {op} {o}')})")
+    strings, other values as rdflib orders them, and a string never compares with a non-string."""
+    sv, so = _is_string(v), _is_string(o)
+    return (f"({sv} != {so}) || ({sv} && !(STR({v}) {op} STR({o}))) || "
+            f"(!{sv} && !{_ok(_rdflib_order(v, op, o, f'STR(DATATYPE({o}))'))})")
 
 
 def compile_shapes(shapes: Graph) -> CompiledShapes:
@@ -1167,11 +1300,11 @@ def _default_compiled() -> CompiledShapes:
 
 
 class _Terms:
-    """Converts pyoxigraph terms back to rdflib terms, restoring what the rdflib -> pyoxigraph copy lost."""
+    """Converts pyoxigraph terms back to rdflib terms, restoring what the rdflib -> pyoxigraph copy changed."""
 
-    def __init__(self, bnodes: dict | None = None, typed_strings: set | None = None):
+    def __init__(self, bnodes: dict | None = None, originals: dict | None = None):
         self.bnodes = bnodes or {}  # pyoxigraph blank node id -> rdflib BNode
-        self.typed_strings = typed_strings or set()  # lexical forms only written "..."^^xsd:string
+        self.originals = originals or {}  # pyoxigraph literal as stored -> the rdflib literal it came from
         self.cache: dict = {}
 
     def __call__(self, term: Any) -> Node | None:
@@ -1180,45 +1313,51 @@ class _Terms:
         try:
             return self.cache[term]
         except KeyError:
-            pass
-        except TypeError:  # unhashable (should not happen)
-            return self._convert(term)
-        node = self.cache[term] = self._convert(term)
-        return node
+            node = self.originals.get(term)
+            if node is None:
+                node = _from_ox(term, self.bnodes)
+            self.cache[term] = node
+            return node
 
-    def _convert(self, term: Any) -> Node:
-        import pyoxigraph as ox
 
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return self.bnodes.get(term.value) or BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            datatype = term.datatype.value
-            if datatype == str(XSD.string):
-                return Literal(term.value, datatype=XSD.string) if term.value in self.typed_strings else \
-                    Literal(term.value)
-            return Literal(term.value, datatype=URIRef(datatype))
-        raise DataError(f"unexpected term in a query result: {term!r}")
+def _from_ox(term: Any, bnodes: dict | None = None) -> Node:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return (bnodes or {}).get(term.value) or BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        return Literal(term.value) if datatype == str(XSD.string) else Literal(term.value, datatype=URIRef(datatype))
+    raise DataError(f"unexpected term in a query result: {term!r}")
+
+
+def _exact(a: Node, b: Node) -> bool:
+    """The same literal, to the letter (rdflib's == ignores the case of language tags)."""
+    return str(a) == str(b) and a.language == b.language and a.datatype == b.datatype
 
 
 def load_store(data: Graph) -> tuple[pyoxigraph.Store, _Terms]:
-    """Copy an rdflib graph into a new in-memory pyoxigraph store.
+    """Copy an rdflib graph into a new in-memory pyoxigraph store, keeping what pySHACL would see.
 
-    Returns the store and the converter that maps result terms back to the rdflib graph's own terms (blank nodes
-    keep their identifiers, ``"..."^^xsd:string`` stays explicit). Literals rdflib considers ill-typed are also
-    listed in a private named graph, so that sh:datatype gives pySHACL's verdict.
+    Returns the store and the converter that maps result terms back to the graph's own terms. Oxigraph stores
+    some literals differently from rdflib: it lower-cases language tags, writes numbers, booleans and dates in
+    canonical form (``"11.0"^^xsd:decimal`` as ``"11"``), keeps ``xsd:int``, ``xsd:long``... as ``xsd:integer``
+    and does not tell ``"a"`` from ``"a"^^xsd:string``. The converter gives back the rdflib literal, and the
+    original datatypes, as well as the literals rdflib found ill-typed, are recorded in a private named graph that
+    the ``sh:datatype`` queries consult. (Two rdflib literals stored as the same Oxigraph literal, such as
+    ``"11.0"`` and ``"11.00"``, cannot be told apart.)
     """
     import pyoxigraph as ox
 
     store = ox.Store()
-    bnode_map: dict = {}
     back: dict = {}
-    typed: set = set()
-    ill: set = set()
     cache: dict = {}
+    changed: list = []  # literals Oxigraph may store differently: (rdflib literal, pyoxigraph literal)
+    unchanged: set = set()  # literals stored as written (plain, or with a lower-case language tag)
 
     def conv(term: Node):
         try:
@@ -1233,31 +1372,52 @@ def load_store(data: Graph) -> tuple[pyoxigraph.Store, _Terms]:
             except ValueError:
                 out = ox.BlankNode()
             back[out.value] = term
-            bnode_map[term] = out
         elif isinstance(term, Literal):
             if term.language:
                 out = ox.Literal(str(term), language=term.language)
+                if term.language != term.language.lower():
+                    changed.append((term, out))
+                else:
+                    unchanged.add(out)
             elif term.datatype is not None:
                 out = ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-                if term.datatype == XSD.string:
-                    typed.add(str(term))
-                elif getattr(term, "ill_typed", False):
-                    ill.add(out)
+                changed.append((term, out))
             else:
                 out = ox.Literal(str(term))
+                unchanged.add(out)
         else:
             raise DataError(f"cannot copy {term!r} into pyoxigraph")
         cache[term] = out
         return out
 
     store.extend(ox.Quad(conv(s), conv(p), conv(o)) for s, p, o in data.triples((None, None, None)))
-    if ill:
-        marker = ox.NamedNode(ILL_TYPED_GRAPH)
-        store.extend(ox.Quad(marker, marker, lit, marker) for lit in ill)
-    if typed:  # a lexical form written both "x" and "x"^^xsd:string is ambiguous: report the plain one
-        typed -= {str(o) for o in data.objects(None, None)
-                  if isinstance(o, Literal) and o.datatype is None and not o.language and str(o) in typed}
-    return store, _Terms(back, typed)
+    originals: dict = {}
+    if changed:
+        # How Oxigraph stores each literal: round-trip them through a scratch store.
+        scratch, pred = ox.Store(), ox.NamedNode(f"{MARKS}#literal")
+        scratch.extend(ox.Quad(ox.NamedNode(f"{MARKS}#{i}"), pred, lit) for i, (_, lit) in enumerate(changed))
+        stored = {q.subject.value: q.object for q in scratch.quads_for_pattern(None, pred, None)}
+        by_stored: dict = {}
+        marks = []
+        mark, ill_pred = ox.NamedNode(MARKS), ox.NamedNode(f"{MARKS}#ill-typed")
+        retyped_pred = ox.NamedNode(f"{MARKS}#datatype")
+        for i, (orig, _) in enumerate(changed):
+            lit = stored[f"{MARKS}#{i}"]
+            if getattr(orig, "ill_typed", False):
+                marks.append(ox.Quad(mark, ill_pred, lit, mark))
+            elif orig.datatype is not None and lit.datatype.value != str(orig.datatype):
+                marks.append(ox.Quad(ox.NamedNode(str(orig.datatype)), retyped_pred, lit, mark))
+            if _exact(_from_ox(lit), orig):
+                unchanged.add(lit)
+            else:
+                by_stored.setdefault(lit, set()).add(orig)
+        for lit, origs in by_stored.items():
+            if lit in unchanged:
+                continue  # the graph also has the literal as Oxigraph writes it: report that one
+            originals[lit] = min(origs, key=lambda o: (str(o), o.language or "", str(o.datatype or "")))
+        if marks:
+            store.extend(marks)
+    return store, _Terms(back, originals)
 
 
 # ---------------------------------------------------------------------------------------------------- running
@@ -1275,18 +1435,28 @@ def _focus_values(focus_nodes: Iterable[Node]) -> str:
 def _format_message(msg: str, bound: dict) -> str:
     """pySHACL's substitution of ``{?var}`` / ``{$var}`` in the message of a SPARQL-based constraint."""
     for var, val in bound.items():
-        msg = re.sub("{{[?$]{}}}".format(var), str(val), msg)
+        msg = re.sub(f"{{[?$]{var}}}", str(val), msg)  # pySHACL: "{{[?$]{}}}".format(var)
     return msg
+
+
+def default_workers() -> int:
+    """Threads used to run the queries: the CPUs this process may use, at most 4 (Oxigraph releases the GIL)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return max(1, min(4, cpus))
 
 
 def validate_store(store: pyoxigraph.Store, compiled: CompiledShapes | Graph, *,
                    focus_nodes: Iterable[Node] | None = None, terms: Any = None,
-                   union_default_graph: bool = False) -> tuple[Problem, ...]:
+                   union_default_graph: bool = False, workers: int | None = None) -> tuple[Problem, ...]:
     """Run the compiled shapes on a pyoxigraph store: every constraint is one query over the whole store.
 
     ``focus_nodes``: validate only these focus nodes (IRIs; an empty collection validates nothing).
     ``terms``: the converter returned by :func:`load_store` (default: a plain pyoxigraph -> rdflib conversion).
     ``union_default_graph``: query the union of the store's graphs instead of its default graph.
+    ``workers``: how many queries run at once on threads (default :func:`default_workers`; 1 runs them in turn).
     Returns the problems sorted like :func:`aiworkforce.validate.validate`'s.
     """
     if isinstance(compiled, Graph):
@@ -1298,22 +1468,43 @@ def validate_store(store: pyoxigraph.Store, compiled: CompiledShapes | Graph, *,
         if not focus_nodes:
             return ()
         focus = _focus_values(focus_nodes)
-    problems: list[Problem] = []
-    for c in compiled.constraints:
+
+    def run(c: CompiledConstraint) -> list:
         query = c.query if focus is None else c.query.replace(FOCUS_MARK, focus)
         try:
-            rows = store.query(query, use_default_graph_as_union=union_default_graph)
+            return list(store.query(query, use_default_graph_as_union=union_default_graph))
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
             raise DataError(f"{c.describe()}: the query failed: {exc}") from None
-        problems.extend(_rows_to_problems(c, rows, to_rdf))
-    return tuple(sorted(problems, key=lambda p: p.sort_key))
+
+    workers = default_workers() if workers is None else max(1, int(workers))
+    if workers == 1 or len(compiled.constraints) < 2:
+        results = map(run, compiled.constraints)
+        pool = None
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="shaclsparql")
+        results = pool.map(run, compiled.constraints)
+    problems: list[Problem] = []
+    try:
+        for c, rows in zip(compiled.constraints, results):
+            problems.extend(_rows_to_problems(c, rows, to_rdf))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    return tuple(sorted(problems, key=_order))
+
+
+def _order(p: Problem) -> tuple:
+    """aiworkforce.validate's order (Problem.sort_key), made total so that the output is deterministic."""
+    return (p.sort_key, str(p.shape), str(p.component), str(p.value or ""), repr(p.value))
 
 
 def _rows_to_problems(c: CompiledConstraint, rows, to_rdf) -> Iterator[Problem]:
     if not c.sparql:
         message = c.message
         for row in rows:
-            focus = to_rdf(row["this"])
+            focus = to_rdf(row[c.focus_var])
             if c.component == SH.ClosedConstraintComponent:
                 yield Problem(c.severity, focus, to_rdf(row["__p"]), c.shape, message, to_rdf(row["value"]),
                               c.component)
@@ -1379,8 +1570,8 @@ def _report_graph(problems: tuple[Problem, ...], compiled: CompiledShapes) -> Gr
 
 
 def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes | None = None,
-                  store: pyoxigraph.Store | None = None,
-                  focus_nodes: Iterable[Node] | None = None) -> ValidationReport:
+                  store: pyoxigraph.Store | None = None, focus_nodes: Iterable[Node] | None = None,
+                  workers: int | None = None) -> ValidationReport:
     """:func:`aiworkforce.validate.validate` computed with compiled SPARQL on pyoxigraph.
 
     Validate ``data`` (an rdflib graph, default the shipped knowledge graph; it must contain the ontology) or an
@@ -1406,5 +1597,5 @@ def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes |
     else:
         terms = None
         triples = len(store)
-    problems = validate_store(store, compiled, focus_nodes=focus_nodes, terms=terms)
+    problems = validate_store(store, compiled, focus_nodes=focus_nodes, terms=terms, workers=workers)
     return ValidationReport(problems=problems, report_graph=_report_graph(problems, compiled), triples=triples)
