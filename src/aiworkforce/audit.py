@@ -46,7 +46,7 @@ class AuditReport:
         return self.shacl.count(Severity.WARNING)
 
 
-def audit(graph: Graph | None = None) -> AuditReport:
+def audit(graph: Graph | None = None, *, engine: str = "sparql") -> AuditReport:
     """Check ``graph`` (default: the shipped knowledge graph) in every way the project knows.
 
     For the shipped graph the consistency check reuses the cached closure (see :mod:`aiworkforce.cache`).
@@ -56,7 +56,7 @@ def audit(graph: Graph | None = None) -> AuditReport:
     shipped = graph is None
     graph = load_core() if graph is None else graph
     return AuditReport(
-        shacl=validate(graph),
+        shacl=validate(graph, engine=engine),
         checks=tuple(run_checks(graph)),
         profile=tuple(check_rl_profile(graph)),
         inconsistencies=_shipped_inconsistencies() if shipped else _inconsistencies(graph),

@@ -274,36 +274,28 @@ def _check_duplicate_labels(batch: _Batch) -> None:
             seen.setdefault(norm, s)
 
 
-def _check_shapes(batch: _Batch, shapes: Graph | None) -> Graph:
+def _check_shapes(batch: _Batch, shapes: Graph | None, engine: str = "sparql") -> Graph:
     """Run every shape over the core joined with the batch, and keep the results about the batch's terms.
 
     The whole graph is validated: pySHACL's focus-node mode counts value nodes outside the focus as conforming,
-    which silences qualified-count shapes (e.g. "exactly one skill kind").
+    which silences qualified-count shapes (e.g. "exactly one skill kind"). The default engine is the SHACL
+    compiled to SPARQL (:mod:`aiworkforce.shaclsparql`), which reports what pySHACL reports, much faster.
     """
-    import pyshacl
-
-    from .load import load_shapes
-    from .validate import _problems
+    from .validate import validate
 
     ours = {t for c in batch.contributions for t in c.defined if _plain_iri(t)}
     if not ours:
         return Graph()
     data = batch.merged
     odd = {t for c in batch.contributions for t in c.defined if not _plain_iri(t)}
-    if odd:  # reported by the namespace check; pySHACL cannot handle them
+    if odd:  # reported by the namespace check; the SHACL engines expect http(s) IRIs
         data = Graph()
         for triple in batch.merged:
             if triple[0] not in odd and triple[2] not in odd:
                 data.add(triple)
-    _, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none",
-        inplace=False, allow_warnings=True, allow_infos=True, advanced=True,
-    )
-    if not isinstance(report_graph, Graph):
-        from .errors import DataError
-
-        raise DataError(f"the SHACL shapes cannot be used: {report_graph}")
-    for problem in _problems(report_graph):
+    report = validate(data, shapes=shapes, engine=engine)
+    report_graph = report.report_graph
+    for problem in report.problems:
         if problem.focus not in ours:
             continue
         predicate = problem.path if isinstance(problem.path, URIRef) else _pick_path(batch, problem)
@@ -335,7 +327,7 @@ def _pick_path(batch: _Batch, problem):
 
 
 def check_contributions(paths: list[str | Path], *, core: Graph | None = None,
-                        shapes: Graph | None = None) -> ContributionReport:
+                        shapes: Graph | None = None, engine: str = "sparql") -> ContributionReport:
     """Validate contribution files (or folders of them) together with the core knowledge graph.
 
     Unreadable files raise :class:`aiworkforce.errors.InputError`; everything else is a finding.
@@ -351,7 +343,7 @@ def check_contributions(paths: list[str | Path], *, core: Graph | None = None,
     _check_blank_nodes(batch)
     _check_references(batch)
     _check_duplicate_labels(batch)
-    report_graph = _check_shapes(batch, shapes)
+    report_graph = _check_shapes(batch, shapes, engine)
     findings = _dedupe(batch.findings)
     order = list(Severity)
     findings.sort(key=lambda f: (f.file, f.line or 0, order.index(f.severity), f.term, f.property or "", f.message))

@@ -22,6 +22,11 @@ class TextOrJson(str, enum.Enum):
     json = "json"
 
 
+class ShaclEngine(str, enum.Enum):
+    sparql = "sparql"
+    pyshacl = "pyshacl"
+
+
 class Reasoner(str, enum.Enum):
     rules = "rules"
     owlrl = "owlrl"

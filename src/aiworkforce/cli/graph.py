@@ -9,7 +9,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from ._app import _DATA_HELP, _SERIALIZERS, GraphFormat, RDFFormat, Reasoner, ReportFormat, TextOrJson, app
+from ._app import (
+    _DATA_HELP,
+    _SERIALIZERS,
+    GraphFormat,
+    RDFFormat,
+    Reasoner,
+    ReportFormat,
+    ShaclEngine,
+    TextOrJson,
+    app,
+)
 
 
 @app.command()
@@ -18,6 +28,9 @@ def validate(
         help="Contributed role definitions (.yaml or .ttl) or folders of them. Without any: the core graph.")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
     strict: Annotated[bool, typer.Option(help="Fail on warnings too.")] = False,
+    engine: Annotated[ShaclEngine, typer.Option(
+        help="SHACL engine: sparql (the shapes compiled to SPARQL on pyoxigraph, fast) or pyshacl (the reference).")
+    ] = ShaclEngine.sparql,
 ) -> None:
     """Validate contributions against the core graph, or (without files) the core graph itself.
 
@@ -28,13 +41,13 @@ def validate(
         from ..contribute import check_contributions
         from ..report import render
 
-        report = check_contributions(files)
+        report = check_contributions(files, engine=engine.value)
         sys.stdout.write(render(report, fmt.value, colour=fmt is ReportFormat.text and sys.stdout.isatty()))
         raise typer.Exit(0 if report.passes(strict=strict) else 1)
 
     from ..audit import audit
 
-    report = audit()
+    report = audit(engine=engine.value)
     graph = report.graph
     if fmt is ReportFormat.json:
         typer.echo(json.dumps(_audit_json(report), indent=2))
