@@ -131,3 +131,26 @@ def test_reason_and_query_cli_with_data(data_file, cache_dir, capsys):
     assert out.count("\n") > 1000
     assert main(["query", "data-center-roles", "--data", str(data_file), "--format", "json"]) == 0
     assert "Synthetic" in capsys.readouterr().out
+
+
+def test_validate_cli_with_clean_data(data_file, cache_dir, capsys):
+    from aiworkforce.cli import main
+
+    assert main(["validate", "--data", str(data_file)]) == 0
+    out = capsys.readouterr().out
+    assert "SHACL shapes      conforms: 0 violations" in out and "OK: the joined graph passes" in out
+
+
+def test_validate_cli_with_data_reports_its_problems(data_file, cache_dir, tmp_path, capsys):
+    import json
+
+    from aiworkforce.cli import main
+
+    broken = tmp_path / "broken.nt"
+    lines = [line for line in data_file.read_text().splitlines(keepends=True)
+             if "synthetic-role-000003> <https://w3id.org/aiworkforce/ontology#inLayer>" not in line]
+    broken.write_text("".join(lines))
+    assert main(["validate", "--data", str(broken), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert any(p["focus"].endswith("/role/synthetic-role-000003") and p["path"].endswith("#inLayer")
+               for p in report["shacl"])

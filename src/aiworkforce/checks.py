@@ -71,7 +71,7 @@ def _store(graph: Graph):
     return store
 
 
-def run_check(check: Check, graph: Graph, *, store=None) -> CheckResult:
+def run_check(check: Check, graph: Graph | None, *, store=None) -> CheckResult:
     """Run one check over ``graph``; its rows are the offending terms (CURIEs) and explanations."""
     from .prefixes import PREFIXES
     from .terms import from_oxigraph

@@ -31,6 +31,7 @@ def validate(
     engine: Annotated[ShaclEngine, typer.Option(
         help="SHACL engine: sparql (the shapes compiled to SPARQL on pyoxigraph, fast) or pyshacl (the reference).")
     ] = ShaclEngine.sparql,
+    data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
 ) -> None:
     """Validate contributions against the core graph, or (without files) the core graph itself.
 
@@ -45,6 +46,9 @@ def validate(
         sys.stdout.write(render(report, fmt.value, colour=fmt is ReportFormat.text and sys.stdout.isatty()))
         raise typer.Exit(0 if report.passes(strict=strict) else 1)
 
+    if data:
+        _validate_data(data, fmt, strict, engine)
+        return
     from ..audit import audit
 
     report = audit(engine=engine.value)
@@ -57,6 +61,41 @@ def validate(
         sys.stdout.write(serialize(report.shacl.report_graph, "turtle"))
     else:
         _audit_text(report, graph, markdown=fmt is ReportFormat.md)
+    raise typer.Exit(0 if report.passes(strict=strict) else 1)
+
+
+def _validate_data(data, fmt, strict, engine) -> None:
+    """The shipped graph joined with --data files, audited in pyoxigraph."""
+    from ..audit import audit_data
+    from ..errors import UsageError
+    from ._progress import progress_bars
+
+    if engine is not ShaclEngine.sparql:
+        raise UsageError("--data is validated by the sparql engine only", hint="drop --engine pyshacl")
+    if fmt not in (ReportFormat.text, ReportFormat.json):
+        raise UsageError(f"--data reports come as text or json, not {fmt.value}")
+    with progress_bars() as progress:
+        report = audit_data(data, progress=progress)
+    if fmt is ReportFormat.json:
+        typer.echo(json.dumps(_audit_json(report), indent=2))
+    else:
+        shacl = report.shacl
+        out = typer.echo
+        out(f"shipped graph joined with {len(data)} file{'s' * (len(data) != 1)}: {shacl.triples:,} triples")
+        out(f"  SHACL shapes      {'conforms' if shacl.conforms else 'does not conform'}: "
+            f"{shacl.count(_sev('VIOLATION'))} violations, {shacl.count(_sev('WARNING'))} warnings")
+        failed = report.failed_checks
+        out(f"  quality checks    {len(report.checks) - len(failed)}/{len(report.checks)} passed")
+        out(f"  OWL-RL reasoning  {'consistent' if not report.inconsistencies else 'INCONSISTENT'}")
+        for p in shacl.problems[:200]:
+            out(f"{p.severity.value}: {p.focus} {'' if p.path is None else p.path}: {p.message}")
+        if len(shacl.problems) > 200:
+            out(f"... and {len(shacl.problems) - 200} more (use --format json for all)")
+        for c in failed:
+            out(f"Violation: quality check {c.check.name} ({c.check.summary}): {len(c.rows)} rows")
+        for message in report.inconsistencies:
+            out(f"Violation: inconsistency: {message}")
+        out("OK: the joined graph passes every check." if report.passes() else "FAILED: see the problems above.")
     raise typer.Exit(0 if report.passes(strict=strict) else 1)
 
 
