@@ -151,10 +151,14 @@ def main() -> int:
             total = r["total_s"] if name == "fast" else r["baseline_total_s"]
             total_text = f"{total:8.2f}" if done and total is not None else " budget!"
             rss = phases.get("result", {}).get("peak_rss_mib")
-            print(f"{r['triples']:>10} {name:<6} {' '.join(cells)}  {total_text} {rss if rss is None else round(rss):>8}")
+            rss_text = "-" if rss is None else str(round(rss))
+            print(f"{r['triples']:>10} {name:<6} {' '.join(cells)}  {total_text} {rss_text:>8}")
     for a, b in zip(rows, rows[1:]):
         exponent = math.log(b["total_s"] / a["total_s"]) / math.log(b["triples"] / a["triples"])
         print(f"growth exponent {a['triples']:,} -> {b['triples']:,}: {exponent:.2f} (1.0 = linear)")
+    for r in rows:
+        same = {True: "identical", False: "DIFFERENT", None: "not compared (naive stack over budget)"}
+        print(f"{r['triples']:,} triples: stored-query results {same[r['identical_results']]}")
     last = rows[-1]
     ok = last["fast_ok"] and (last["triples"] < 1_000_000 or (
         last["total_s"] <= TARGET_TOTAL_S and last["peak_rss_mib"] <= TARGET_RSS_MIB))
