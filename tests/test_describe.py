@@ -102,3 +102,19 @@ def test_a_layer_lists_its_roles_as_inferred_inverses():
 def test_unknown_term():
     with pytest.raises(UnknownTermError):
         describe("no such thing at all")
+
+
+def test_an_unlabelled_iri_can_be_described():
+    """The ontology IRI has a title but no label: describe still finds it by its IRI."""
+    from aiworkforce.describe import describe
+
+    d = describe("https://w3id.org/aiworkforce/ontology")
+    assert any(f.predicate.value.endswith("/versionInfo") and f.other.value for f in d.facts)
+
+
+def test_an_iri_the_graph_does_not_describe_is_unknown():
+    from aiworkforce.describe import describe
+    from aiworkforce.resolve import UnknownTermError
+
+    with pytest.raises(UnknownTermError):
+        describe("https://example.org/not-here")

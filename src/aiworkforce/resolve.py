@@ -66,6 +66,13 @@ def _candidates(engine, cls: str | None) -> list[Candidate]:
     return cache[cls]
 
 
+def _described(engine, iri: str) -> bool:
+    if any(c in iri for c in '<>"{}|^`\\ '):
+        return False
+    result = engine.query("ASK { ?s ?p ?o }", {"s": Term.iri(iri)})
+    return bool(result.boolean)
+
+
 def _show(c: Candidate) -> str:
     return f"{c.label} ({Term.iri(c.term.value).compact(PREFIXES)})"
 
@@ -84,6 +91,8 @@ def resolve(value: str, *, engine, cls: str | None = None, what: str = "term") -
     iri = text if re.match(r"^(https?|urn):", text) else expand_curie(text)
     if iri is not None:
         if iri in by_term:
+            return Term.iri(iri)
+        if cls is None and _described(engine, iri):  # any described IRI, labelled or not (e.g. the ontology)
             return Term.iri(iri)
         raise UnknownTermError(f"{text!r} is not a known {what}", hint=_suggest(text, candidates, what))
 
