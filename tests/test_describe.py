@@ -109,7 +109,7 @@ def test_an_unlabelled_iri_can_be_described():
     from aiworkforce.describe import describe
 
     d = describe("https://w3id.org/aiworkforce/ontology")
-    assert any(f.predicate.value.endswith("/versionInfo") and f.other.value for f in d.facts)
+    assert any(f.predicate.value.endswith("#versionInfo") and f.other.value for f in d.facts)
 
 
 def test_an_iri_the_graph_does_not_describe_is_unknown():
