@@ -141,22 +141,33 @@ def test_source_key_depends_on_every_ontology_file(monkeypatch, copied_sources):
     assert cache.source_key() != original, "the cache format counts too"
 
 
-def test_a_changed_source_gets_a_new_entry_and_the_old_one_is_pruned(cache_dir, copied_sources, quick_reason):
+def test_a_changed_source_gets_a_new_entry_and_the_old_one_is_kept_for_a_while(cache_dir, copied_sources,
+                                                                                quick_reason):
     old = cache.cached_closure()
     (copied_sources / "layers.ttl").write_text(
         (copied_sources / "layers.ttl").read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     new = cache.cached_closure()
     assert new.folder != old.folder and len(quick_reason) == 2
     assert new.closure.is_file()
-    assert not old.folder.exists()
-    assert _children(cache_dir) == [new.folder.name]
+    # two checkouts (or versions) sharing one cache must not evict each other on every run
+    assert old.folder.exists()
+    assert _children(cache_dir) == sorted([old.folder.name, new.folder.name])
 
 
-def test_stale_entries_and_abandoned_builds_are_pruned(cache_dir, quick_reason):
+def test_only_the_most_recent_entries_are_kept(cache_dir, quick_reason):
     cache_dir.mkdir(parents=True)
-    stale = cache_dir / ("0" * 24)
-    stale.mkdir()
-    (stale / "closure.nt").write_text("", encoding="utf-8")
+    for i in range(cache.KEEP_ENTRIES + 3):
+        entry = cache_dir / f"{i:024d}"
+        entry.mkdir()
+        age = time.time() - 1000 * (i + 1)  # entry 0 is the most recent
+        os.utime(entry, (age, age))
+    built = cache.cached_closure()
+    kept = [name for name in _children(cache_dir) if name != built.folder.name]
+    assert kept == [f"{i:024d}" for i in range(cache.KEEP_ENTRIES - 1)]
+
+
+def test_abandoned_builds_are_pruned(cache_dir, quick_reason):
+    cache_dir.mkdir(parents=True)
     old_build = cache_dir / ".build-abandoned"
     old_build.mkdir()
     two_hours_ago = time.time() - 7200

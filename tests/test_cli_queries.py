@@ -416,3 +416,28 @@ def test_export_into_a_missing_folder_exits_2(run, tmp_path):
     code, out, err = run("export", "-o", str(tmp_path / "missing" / "kb.ttl"))
     assert code == 2 and out == ""
     assert "folder to write into does not exist" in err
+
+
+def test_sparql_on_stdin_in_a_wrong_encoding_is_an_input_error(monkeypatch, run):
+    import io
+    import sys
+
+    class Bytes(io.StringIO):
+        buffer = io.BytesIO(b"SELECT \xff WHERE {}")
+
+    monkeypatch.setattr(sys, "stdin", Bytes())
+    code, out, err = run("sparql", "-")
+    assert code == 2 and "not valid UTF-8" in err and out == ""
+
+
+def test_sparql_errors_name_the_query_file(tmp_path, run):
+    query = tmp_path / "broken.rq"
+    query.write_text("SELECT ?s WHERE { ?s ?p ")
+    code, _, err = run("sparql", str(query))
+    assert code == 2 and "broken.rq" in err and "<input>" not in err
+
+
+@pytest.mark.parametrize("value", ["\u0663", "1_0", "-1", "99999999999"])
+def test_integer_parameters_take_plain_ascii_digits(value, run):
+    code, _, err = run("query", "nearest-roles", "-p", "role=Data Scientist", "-p", f"limit={value}")
+    assert code == 2 and "whole number" in err

@@ -28,3 +28,49 @@ def test_ntriples_are_sorted():
         g.add((URIRef(f"https://example.org/{name}"), URIRef("https://example.org/p"), URIRef("https://example.org/o")))
     lines = serialize(g, "nt").splitlines()
     assert lines == sorted(lines) and len(lines) == 3
+
+
+def test_new_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    target = tmp_path / "new.ttl"
+    write_atomic(target, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_existing_files_keep_their_permissions(tmp_path):
+    target = tmp_path / "kept.ttl"
+    target.write_text("old")
+    target.chmod(0o640)
+    write_atomic(target, "new")
+    assert target.stat().st_mode & 0o777 == 0o640 and target.read_text() == "new"
+
+
+def test_a_symlink_is_followed_not_replaced(tmp_path):
+    real = tmp_path / "real.ttl"
+    real.write_text("old")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_a_fifo_is_written_to_not_replaced(tmp_path):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    write_atomic(fifo, "through the pipe")
+    reader.join(timeout=5)
+    assert received == ["through the pipe"] and not fifo.is_file()
+
+
+def test_an_unwritable_place_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="cannot write"):
+        write_atomic("/proc/aiworkforce-cannot-write-here.ttl", "x")

@@ -135,7 +135,7 @@ def test_strip_lexical_keeps_code_and_positions():
     text = 'SELECT ?x WHERE { ?x <http://a/from> "drop" } # load'
     bare = strip_lexical(text)
     assert len(bare) == len(text)
-    assert bare.startswith("SELECT ?x WHERE { ?x ")
+    assert bare.startswith("SELECT    WHERE {    "), "variables are blanked too"
     assert "from" not in bare and "drop" not in bare and "load" not in bare
     assert bare.rstrip().endswith("}")
 
@@ -218,3 +218,35 @@ def test_escaped_hash_in_a_prefixed_name_does_not_hide_the_rest_of_the_line(loca
     assert SECRET not in _outcome(text, "rdflib")
     with pytest.raises(UnsafeQueryError):
         check_query(text)
+
+
+@pytest.mark.parametrize("query", [
+    # a digit glued to the keyword: oxigraph reads "1" then SERVICE and calls the endpoint
+    "SELECT * WHERE { ?s ?p ?o 1SERVICE<http://127.0.0.1:9/sparql>{?a ?b ?c} }",
+    # an escaped backslash in a string: decoding it first would make the string swallow the SERVICE clause
+    'SELECT * WHERE { BIND("\\u005C" AS ?x) SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } BIND("z" AS ?y) }',
+    "SELECT * WHERE { ?s ?p 2LOAD }",
+])
+def test_keywords_hidden_from_a_naive_scan_are_refused(query):
+    with pytest.raises(UnsafeQueryError):
+        check_query(query)
+
+
+def test_glued_service_never_reaches_the_network():
+    """Proof with a real listener: the refused query sends nothing."""
+    import socket
+
+    from aiworkforce.query import run_sparql
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(0.5)
+    port = listener.getsockname()[1]
+    try:
+        with pytest.raises(UnsafeQueryError):
+            run_sparql(f"SELECT * WHERE {{ ?s ?p ?o 1SERVICE<http://127.0.0.1:{port}/sparql>{{?a ?b ?c}} }}")
+        with pytest.raises(socket.timeout):
+            listener.accept()
+    finally:
+        listener.close()

@@ -45,11 +45,15 @@ def cache_root() -> Path:
 
 
 def source_key() -> str:
-    """A hash of everything the closure depends on: the cache format and the ontology files.
+    """A hash of everything the closure depends on: the cache format, the ontology files and the code that
+    reasons (so an upgrade that changes the rules never serves an old closure).
 
     The package version is the ontology's ``owl:versionInfo``, so hashing the files covers it too.
     """
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0".encode())
+    here = Path(__file__).resolve().parent
+    for module in ("reason.py", "rules.py", "pipeline.py", "cache.py"):
+        digest.update((here / module).read_bytes())
     for path in data_files("ontology"):
         digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes())
@@ -129,14 +133,25 @@ def _build(root: Path, entry: CachedClosure, *, replace: bool = False, data=(), 
         return CachedClosure(tmp)
 
 
+#: How many cache entries (for other sources: other checkouts, versions or joined data) are kept.
+KEEP_ENTRIES = 6
+
+
 def _prune(root: Path, *, keep: Path) -> None:
-    """Remove caches of older sources (and abandoned builds older than an hour)."""
+    """Remove the least recently built entries beyond :data:`KEEP_ENTRIES`, and abandoned builds older than an
+    hour. Entries of other sources are kept for a while, so two checkouts sharing a cache do not evict each
+    other on every run, and a folder another process was just handed is not deleted under it."""
     import time
 
-    current = keep.name.split("-", 1)[0]  # entries of the current sources, with or without joined data
+    entries = []
     for child in root.iterdir():
-        if child == keep or not child.is_dir() or child.name.split("-", 1)[0] == current:
+        if child == keep or not child.is_dir():
             continue
-        stale_build = child.name.startswith(".build-") and time.time() - child.stat().st_mtime > 3600
-        if stale_build or child.name.startswith(".stale-") or not child.name.startswith("."):
-            shutil.rmtree(child, ignore_errors=True)
+        age = time.time() - child.stat().st_mtime
+        if child.name.startswith((".build-", ".stale-")):
+            if age > 3600 or child.name.startswith(".stale-"):
+                shutil.rmtree(child, ignore_errors=True)
+        else:
+            entries.append((age, child))
+    for _, child in sorted(entries)[KEEP_ENTRIES - 1:]:
+        shutil.rmtree(child, ignore_errors=True)

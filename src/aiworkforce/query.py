@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from .catalogue import StoredQuery, get_query
 from .engines import QueryResult, open_engine
-from .errors import UsageError
+from .errors import InputError, UsageError
 from .prefixes import PREFIXES
 from .resolve import expand_curie, resolve
 from .safety import check_query
@@ -41,10 +42,9 @@ def bind_params(query: StoredQuery, values: Mapping[str, str], engine) -> tuple[
                 )
             continue
         if param.kind == "integer":
-            try:
-                number = int(str(raw).strip())
-            except ValueError:
-                raise UsageError(f"parameter {param.name!r} must be a whole number, not {raw!r}") from None
+            if not re.fullmatch(r"\s*\d{1,9}\s*", str(raw), re.ASCII):
+                raise UsageError(f"parameter {param.name!r} must be a whole number (0-999999999), not {raw!r}")
+            number = int(str(raw).strip())
             if number < 0:
                 raise UsageError(f"parameter {param.name!r} must not be negative")
             if param.limit:
@@ -87,4 +87,9 @@ def run_sparql(text: str, *, engine: str = "oxigraph", source: str = "<query>", 
     if not text.strip():
         raise UsageError(f"{source}: the query is empty")
     check_query(text, source=source)
-    return open_engine(engine, data=data).query(text)
+    try:
+        return open_engine(engine, data=data).query(text)
+    except InputError as exc:  # name the query's file in the message, not "<input>"
+        if exc.path in (None, "<input>"):
+            raise InputError(exc.message.split(": ", 1)[-1], path=source, line=exc.line, hint=exc.hint) from None
+        raise

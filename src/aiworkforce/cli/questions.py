@@ -105,7 +105,15 @@ def sparql(
     from ..render import format_select
 
     if file == "-":
-        text, source = sys.stdin.read(), "<stdin>"
+        source = "<stdin>"
+        try:  # bytes, decoded strictly, so a wrong encoding is an input error, not a crash
+            stream = getattr(sys.stdin, "buffer", None)
+            text = stream.read().decode("utf-8") if stream is not None else sys.stdin.read()
+        except UnicodeDecodeError as exc:
+            from ..errors import InputError
+
+            raise InputError(f"not valid UTF-8 (byte at offset {exc.start})", path=source,
+                             hint="send the query as UTF-8") from None
     else:
         text, source = read_text(Path(file)), file
     result = run_sparql(text, engine=engine.value, source=source, data=data or ())
