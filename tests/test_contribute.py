@@ -87,19 +87,7 @@ def read_expectations(path: Path) -> list[Expect]:
     return out
 
 
-@pytest.fixture(autouse=True)
-def shared_core(core, monkeypatch):
-    """Commands run in-process get a copy of the session's core graph instead of parsing ontology/ again."""
-    import aiworkforce.load
-
-    def load_core():
-        graph = Graph()
-        graph += core
-        for prefix, namespace in core.namespaces():
-            graph.bind(prefix, namespace)
-        return graph
-
-    monkeypatch.setattr(aiworkforce.load, "load_core", load_core)
+pytestmark = pytest.mark.usefixtures("shared_core")
 
 
 @pytest.fixture(scope="module")
