@@ -777,3 +777,17 @@ def test_serve_command_rejects_a_busy_port():
         port = sock.getsockname()[1]
         code = main(["serve", "--port", str(port), "--workers", "1"])
     assert code == 2
+
+
+def test_the_server_pins_the_graph_it_started_with(tmp_path, monkeypatch):
+    """Workers replaced later (after a timeout) load the server's private copy, not whatever the cache holds now."""
+    from aiworkforce.server import Server, ServerConfig
+
+    server = Server(ServerConfig(port=0, workers=1))
+    try:
+        pinned = Path(server._pinned)
+        assert sorted(p.name for p in pinned.iterdir()) == ["closure.nt", "inferred.nt"]
+        assert server.pool.graph == (str(pinned / "closure.nt"), str(pinned / "inferred.nt"))
+    finally:
+        server.close()
+    assert not pinned.exists(), "the private copy goes away with the server"

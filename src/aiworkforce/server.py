@@ -678,10 +678,11 @@ def error_doc(exc: AiworkforceError) -> dict:
 class _WorkerState:
     """What a worker process holds: the engine over the reasoned graph and the renderers."""
 
-    def __init__(self) -> None:
-        from .engines import INFERRED_GRAPH, open_engine
+    def __init__(self, graph: tuple[str, str] | None = None) -> None:
+        from .engines import INFERRED_GRAPH, OxigraphEngine, open_engine
 
-        self.engine = open_engine("oxigraph")
+        # the graph the server pinned at start, so a worker replaced later serves the same graph as the others
+        self.engine = OxigraphEngine(*graph) if graph else open_engine("oxigraph")
         # Through the engine, so that an engine loading the inferred named graph lazily loads it now: queries
         # sent to /sparql go to the store directly (streamed, capped), and must see that graph too.
         self.engine.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
@@ -825,13 +826,13 @@ def _not_acceptable(form: str, types: dict[str, str]) -> Reply:
                            f"Accept one of: {', '.join(types)}")
 
 
-def _worker_main(conn) -> None:  # pragma: no cover - runs in the worker processes
+def _worker_main(conn, graph: tuple[str, str] | None = None) -> None:  # pragma: no cover - worker processes
     """A worker: load the graph, say ready, then answer jobs until the pipe closes."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
     try:
-        state = _WorkerState()
+        state = _WorkerState(graph)
         state.job_ping()
     except AiworkforceError as exc:
         conn.send(("failed", str(exc), exc.exit_code))
@@ -859,9 +860,9 @@ def _worker_main(conn) -> None:  # pragma: no cover - runs in the worker process
 
 
 class _Worker:
-    def __init__(self, ctx) -> None:
+    def __init__(self, ctx, graph: tuple[str, str] | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child,), name="aiworkforce-worker", daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, graph), name="aiworkforce-worker", daemon=True)
         self.process.start()
         child.close()
 
@@ -894,16 +895,16 @@ class _Worker:
 class WorkerPool:
     """Long-lived worker processes; a job that outlives the timeout gets its worker killed and replaced."""
 
-    def __init__(self, size: int, timeout: float) -> None:
+    def __init__(self, size: int, timeout: float, graph: tuple[str, str] | None = None) -> None:
         import multiprocessing
 
-        self.size, self.timeout = size, timeout
+        self.size, self.timeout, self.graph = size, timeout, graph
         self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        workers = [_Worker(self._ctx) for _ in range(size)]
+        workers = [_Worker(self._ctx, self.graph) for _ in range(size)]
         self._all.update(workers)
         try:
             for w in workers:
@@ -947,7 +948,7 @@ class WorkerPool:
         with self._lock:
             if self._closed:
                 return
-            worker = _Worker(self._ctx)
+            worker = _Worker(self._ctx, self.graph)
             self._all.add(worker)
         try:
             worker.wait_ready(WORKER_START_TIMEOUT)
@@ -1385,9 +1386,16 @@ class Server:
     def __init__(self, config: ServerConfig | None = None) -> None:
         self.config = config or ServerConfig()
         self.config.check()
+        import shutil
+        import tempfile
+
         from .cache import cached_closure
 
-        cached_closure()  # build the closure once here, not in every worker
+        # Build the closure once here, not in every worker, and pin a private copy for the server's lifetime:
+        # an `aiworkforce add` or a cache prune while serving must not give workers different graphs.
+        entry = cached_closure()
+        self._pinned = tempfile.mkdtemp(prefix="aiworkforce-serve-")
+        graph = (shutil.copy(entry.closure, self._pinned), shutil.copy(entry.inferred, self._pinned))
         static = _load_static()
         index = index_page()
         catalogue_doc = catalogue_json()
@@ -1395,15 +1403,17 @@ class Server:
         try:
             self.httpd = server_class((self.config.host, self.config.port), _Handler)
         except OSError as exc:
+            shutil.rmtree(self._pinned, ignore_errors=True)
             raise UsageError(f"cannot listen on {self.config.host}:{self.config.port}: {exc.strerror or exc}",
                              hint="choose another --port (0 picks a free one) or --host") from None
         self.httpd.config = self.config
         self.httpd.url = self.url
         self.httpd.static, self.httpd.index, self.httpd.catalogue_doc = static, index, catalogue_doc
         try:
-            self.pool = WorkerPool(self.config.workers, self.config.timeout)
+            self.pool = WorkerPool(self.config.workers, self.config.timeout, graph)
         except BaseException:
             self.httpd.server_close()
+            shutil.rmtree(self._pinned, ignore_errors=True)
             raise
         self.httpd.pool = self.pool
         self._thread: threading.Thread | None = None
@@ -1448,6 +1458,9 @@ class Server:
         if self._thread is not None:
             self._thread.join(5)
         self.httpd.server_close()
+        import shutil
+
+        shutil.rmtree(self._pinned, ignore_errors=True)
         self.pool.close()
         log.info("stopped")
 
