@@ -52,13 +52,30 @@ def source_key() -> str:
     """
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0".encode())
     here = Path(__file__).resolve().parent
-    for module in ("reason.py", "rules.py", "pipeline.py", "cache.py"):
-        digest.update((here / module).read_bytes())
-    for path in data_files("ontology"):
-        digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
+    _hash_files(digest, [here / m for m in ("reason.py", "rules.py", "pipeline.py", "cache.py")])
+    _hash_files(digest, data_files("ontology"))
     return digest.hexdigest()[:24]
+
+
+def data_key(data) -> str:
+    """A hash of the content of data files, for the cache key of a joined graph."""
+    return _hash_files(hashlib.sha256(), [Path(p) for p in data]).hexdigest()[:16]
+
+
+def _hash_files(digest, paths):
+    """Feed each file's name and content to ``digest`` (in blocks: data files may be large)."""
+    from .errors import InputError
+
+    for path in paths:
+        digest.update(path.name.encode() + b"\0")
+        try:
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+        digest.update(b"\0")
+    return digest
 
 
 def cached_closure(*, rebuild: bool = False, data=(), progress=None) -> CachedClosure:
@@ -67,8 +84,6 @@ def cached_closure(*, rebuild: bool = False, data=(), progress=None) -> CachedCl
     With ``data`` (paths of RDF files), the closure is that of the shipped graph joined with the data, built by
     the store pipeline (:mod:`aiworkforce.pipeline`) and cached under a key that includes the data's content.
     """
-    from .pipeline import data_key
-
     data = tuple(data)
     root = cache_root()
     key = source_key() + (f"-{data_key(data)}" if data else "")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .load import _DOCTYPE
 
 Progress = Callable[[str, int, int], None]
 
@@ -74,7 +75,7 @@ def _refuse_doctype(path: Path) -> None:
     if path.suffix.lower() in (".rdf", ".owl", ".xml"):
         with path.open("rb") as handle:
             head = handle.read(65536)
-        if re.search(rb"<!\s*(DOCTYPE|ENTITY)", head, re.I):
+        if _DOCTYPE.search(head):
             raise InputError("RDF/XML with a DOCTYPE or ENTITY declaration is refused", path=path,
                              hint="remove the <!DOCTYPE ...> block")
 
@@ -113,19 +114,3 @@ def dump_closure(result: StoreClosure, closure_path: Path, inferred_path: Path) 
     out.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in inferred)
     write_atomic_bytes(inferred_path, out.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
 
-
-def data_key(data: Sequence[str | Path]) -> str:
-    """A hash of the content of data files, for the cache key of a joined graph."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for path in data:
-        path = Path(path)
-        digest.update(path.name.encode() + b"\0")
-        try:
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-        except OSError as exc:
-            raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-    return digest.hexdigest()[:16]

@@ -71,7 +71,8 @@ class Term:
                 best = (prefix, namespace)
         if best:
             local = self.value[len(best[1]):]
-            if local and all(c.isalnum() or c in "-_." for c in local):
+            if (local and all(c.isalnum() or c in "-_." for c in local)
+                    and not local.endswith(".") and not local.startswith((".", "-"))):  # valid in Turtle too
                 return f"{best[0]}:{local}"
         return self.value
 

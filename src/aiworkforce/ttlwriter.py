@@ -7,6 +7,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from .prefixes import PREFIXES
+from .terms import Term
 
 #: Predicates written first, in this order; the rest follow sorted by CURIE.
 _FIRST = [
@@ -20,20 +21,13 @@ _FIRST = [
 
 
 def _iri(node: URIRef, used: set[str]) -> str:
-    text = str(node)
     if node == RDF.type:
         return "a"
-    best = None
-    for prefix, namespace in PREFIXES.items():
-        if text.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
-            best = (prefix, namespace)
-    if best:
-        local = text[len(best[1]):]
-        if local and all(c.isalnum() or c in "-_." for c in local) and not local.endswith(".") \
-                and not local.startswith((".", "-")):
-            used.add(best[0])
-            return f"{best[0]}:{local}"
-    return f"<{text}>"
+    curie = Term.iri(str(node)).compact(PREFIXES)
+    if curie == str(node):
+        return f"<{node}>"
+    used.add(curie.split(":", 1)[0])
+    return curie
 
 
 def _literal(node: Literal, used: set[str]) -> str:

@@ -79,23 +79,9 @@ def _validate_data(data, fmt, strict, engine) -> None:
     if fmt is ReportFormat.json:
         typer.echo(json.dumps(_audit_json(report), indent=2))
     else:
-        shacl = report.shacl
-        out = typer.echo
-        out(f"shipped graph joined with {len(data)} file{'s' * (len(data) != 1)}: {shacl.triples:,} triples")
-        out(f"  SHACL shapes      {'conforms' if shacl.conforms else 'does not conform'}: "
-            f"{shacl.count(_sev('VIOLATION'))} violations, {shacl.count(_sev('WARNING'))} warnings")
-        failed = report.failed_checks
-        out(f"  quality checks    {len(report.checks) - len(failed)}/{len(report.checks)} passed")
-        out(f"  OWL-RL reasoning  {'consistent' if not report.inconsistencies else 'INCONSISTENT'}")
-        for p in shacl.problems[:200]:
-            out(f"{p.severity.value}: {p.focus} {'' if p.path is None else p.path}: {p.message}")
-        if len(shacl.problems) > 200:
-            out(f"... and {len(shacl.problems) - 200} more (use --format json for all)")
-        for c in failed:
-            out(f"Violation: quality check {c.check.name} ({c.check.summary}): {len(c.rows)} rows")
-        for message in report.inconsistencies:
-            out(f"Violation: inconsistency: {message}")
-        out("OK: the joined graph passes every check." if report.passes() else "FAILED: see the problems above.")
+        files = f"{len(data)} file{'s' * (len(data) != 1)}"
+        _render_audit(report, f"shipped graph joined with {files}: {report.shacl.triples:,} triples",
+                      "joined graph", limit=200)
     raise typer.Exit(0 if report.passes(strict=strict) else 1)
 
 
@@ -128,21 +114,27 @@ def _audit_json(report) -> dict:
 
 
 def _audit_text(report, graph, *, markdown: bool = False) -> None:
-    from ..stats import stats
-
     from .. import __version__
-
     from ..namespaces import AIW
+    from ..stats import stats
 
     s = stats(graph)
     counts = ", ".join(
         f"{s.count(cls)} {name}"
         for cls, name in ((AIW.Layer, "layers"), (AIW.Role, "roles"), (AIW.Skill, "skills"), (AIW.Concern, "concerns"))
     )
-    out = typer.echo
     if markdown:
-        out("```text")
-    out(f"aiworkforce {__version__}: knowledge graph of {s.triples:,} triples ({counts})")
+        typer.echo("```text")
+    _render_audit(report, f"aiworkforce {__version__}: knowledge graph of {s.triples:,} triples ({counts})",
+                  "knowledge graph", graph=graph)
+    if markdown:
+        typer.echo("```")
+
+
+def _render_audit(report, headline: str, subject: str, *, graph=None, limit: int | None = None) -> None:
+    """The audit as text: a status line per kind of check, then every problem, then the verdict."""
+    out = typer.echo
+    out(headline)
     shacl = report.shacl
     verdict = "conforms" if shacl.conforms else "does not conform"
     out(f"  SHACL shapes      {verdict}: {shacl.count(_sev('VIOLATION'))} violations, "
@@ -151,9 +143,11 @@ def _audit_text(report, graph, *, markdown: bool = False) -> None:
     out(f"  quality checks    {len(report.checks) - len(failed)}/{len(report.checks)} passed")
     out(f"  OWL 2 RL profile  {'in profile' if not report.profile else f'{len(report.profile)} problems'}")
     out(f"  OWL-RL reasoning  {'consistent' if not report.inconsistencies else 'INCONSISTENT'}")
-    for p in shacl.problems:
+    for p in shacl.problems[:limit]:
         path = "" if p.path is None else f" {_term(graph, p.path)}"
         out(f"{p.severity.value}: {_term(graph, p.focus)}{path}: {p.message}")
+    if limit is not None and len(shacl.problems) > limit:
+        out(f"... and {len(shacl.problems) - limit} more (use --format json for all)")
     for c in failed:
         out(f"Violation: quality check {c.check.name} ({c.check.summary}): {len(c.rows)} rows")
         for row in c.rows[:20]:
@@ -162,15 +156,15 @@ def _audit_text(report, graph, *, markdown: bool = False) -> None:
         out(f"Violation: OWL 2 RL profile: {issue}")
     for message in report.inconsistencies:
         out(f"Violation: inconsistency: {message}")
-    out("OK: the knowledge graph passes every check." if report.passes() else "FAILED: see the problems above.")
-    if markdown:
-        out("```")
+    out(f"OK: the {subject} passes every check." if report.passes() else "FAILED: see the problems above.")
 
 
 def _term(graph, node) -> str:
     from rdflib import URIRef
 
-    return graph.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
+    if graph is None or not isinstance(node, URIRef):
+        return str(node)
+    return graph.namespace_manager.normalizeUri(node)
 
 
 def _sev(name: str):
