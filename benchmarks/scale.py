@@ -38,18 +38,18 @@ def mark(phase, start):
     print(json.dumps({"phase": phase, "s": out[phase]}), flush=True)
 data = Path(sys.argv[1])
 t = time.perf_counter()
-from aiworkforce.pipeline import load_store, reason_store
-store = load_store([data])
+from aiworkforce.reasoning.pipeline import load_data_store, reason_store
+store = load_data_store([data])
 mark("load", t)
 t = time.perf_counter()
 result = reason_store(store)
 mark("reason", t)
 t = time.perf_counter()
-from aiworkforce.shaclsparql import validate_fast
+from aiworkforce.validation.shacl import validate_fast
 report = validate_fast(store=store)
 mark("validate", t)
 t = time.perf_counter()
-from aiworkforce.catalogue import get_query
+from aiworkforce.query.catalogue import get_query
 rows = sorted(tuple("" if v is None else v.value for v in s) for s in store.query(get_query(sys.argv[2]).text))
 mark("query", t)
 import hashlib
@@ -74,7 +74,7 @@ graph.parse(data, format="nt")
 mark("load", t)
 t = time.perf_counter()
 import owlrl
-from aiworkforce.reason import owlrl_closure
+from aiworkforce.reasoning.reference import owlrl_closure
 closure, errors = owlrl_closure(graph)
 mark("reason", t)
 t = time.perf_counter()

@@ -46,7 +46,7 @@ def aiworkforce_cmd() -> list[str]:
 
 def request_mix() -> list[tuple[str, str, str, bytes | None, dict[str, str], str]]:
     """(label, method, path, body, headers, expected content type) for every request of the mix."""
-    from aiworkforce.catalogue import catalogue
+    from aiworkforce.query.catalogue import catalogue
 
     mix = []
     for query in catalogue().values():

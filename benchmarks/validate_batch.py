@@ -11,7 +11,7 @@ included, like a user's command):
 (c) the naive approach: one process per file that parses every ontology/*.ttl module and the file with rdflib
     and runs pySHACL with every shapes/*.ttl module over the result. It is run on a sample of 20 files and
     extrapolated linearly to N (the sample's mean times N); the table says so. The YAML is turned into RDF with
-    ``aiworkforce.contribution.load_contribution``, the only part of aiworkforce the naive runs use.
+    ``aiworkforce.contributions.read.load_contribution``, the only part of aiworkforce the naive runs use.
 
 Targets: (a) <= 1 s, (b) <= 60 s. Exit status 1 when one is missed.
 
@@ -40,7 +40,7 @@ import sys
 from pathlib import Path
 import pyshacl
 from rdflib import Graph
-from aiworkforce.contribution import load_contribution
+from aiworkforce.contributions.read import load_contribution
 root = Path(sys.argv[1])
 data = Graph()
 for path in sorted((root / "ontology").glob("*.ttl")):

@@ -1,4 +1,4 @@
-"""SHACL validation at scale: the SPARQL-compiled validator (aiworkforce.shaclsparql) against pySHACL.
+"""SHACL validation at scale: the SPARQL-compiled validator (aiworkforce.validation.shacl) against pySHACL.
 
 For each size (default about 10k, 100k and 1M triples) the script writes a synthetic knowledge base with
 benchmarks/generate.py (N-Triples), adds a handful of known violations (unless --clean) and validates it, with
@@ -6,7 +6,7 @@ every shape of shapes/, merged with the ontology (ontology/aiworkforce.ttl, laye
 
 * ``fast``: the data are bulk-loaded into a pyoxigraph store (they never become an rdflib graph) and validated
   with ``validate_fast(store=...)``: every constraint is one SPARQL query over the store;
-* ``pyshacl``: the data are parsed into an rdflib graph and validated with ``aiworkforce.validate.validate``
+* ``pyshacl``: the data are parsed into an rdflib graph and validated with ``aiworkforce.validation.validate.validate``
   (pySHACL, inference none, SHACL-AF on), the reference. At the largest size pySHACL gets a time budget
   (--budget, default 120 s for parsing and validating); past it, it is stopped.
 
@@ -76,7 +76,7 @@ def child(engine: str, data: str, workers: int | None) -> None:
     if engine == "fast":
         import pyoxigraph
 
-        from aiworkforce.shaclsparql import validate_fast
+        from aiworkforce.validation.shacl import validate_fast
 
         store = pyoxigraph.Store()
         store.bulk_load(path=data, format=pyoxigraph.RdfFormat.N_TRIPLES)
@@ -87,8 +87,8 @@ def child(engine: str, data: str, workers: int | None) -> None:
     else:
         from rdflib import Graph
 
-        from aiworkforce.load import parse_file
-        from aiworkforce.validate import validate
+        from aiworkforce.rdf.load import parse_file
+        from aiworkforce.validation.validate import validate
 
         graph = Graph()
         graph.parse(data, format="nt")
@@ -155,10 +155,10 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     folder = args.keep or Path(tempfile.mkdtemp(prefix="aiw-validate-scale-"))
     folder.mkdir(parents=True, exist_ok=True)
-    from aiworkforce.shaclsparql import default_workers
+    from aiworkforce.validation.shacl import default_query_threads
 
     print(f"SHACL validation of generated data + ontology; {os.cpu_count()} CPUs, fast uses "
-          f"{args.workers or default_workers()} query thread(s); peak RSS = getrusage(RUSAGE_SELF).ru_maxrss of "
+          f"{args.workers or default_query_threads()} query thread(s); peak RSS = getrusage(RUSAGE_SELF).ru_maxrss of "
           f"each run's own child process.")
     print(f"{'size':>9} {'triples':>9} {'engine':<8} {'load s':>8} {'validate s':>10} {'total s':>8} "
           f"{'peak RSS MB':>11} {'results':>7}  identical")

@@ -1,4 +1,7 @@
-"""Shared fixtures: the shipped graph and its closure are computed once per test session."""
+"""Shared fixtures: the shipped graph, its closure and its query engines are computed once per test session.
+
+``ROOT`` (the repository) and ``FIXTURES`` (tests/fixtures/) are imported by test modules at any depth:
+``from conftest import ROOT``."""
 
 from __future__ import annotations
 
@@ -13,16 +16,25 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 @pytest.fixture(scope="session")
 def core() -> Graph:
-    from aiworkforce.load import load_core
+    from aiworkforce.rdf.load import load_core
 
     return load_core()
 
 
 @pytest.fixture(scope="session")
 def reasoned(core):
-    from aiworkforce.reason import reason
+    from aiworkforce.reasoning.closure import reason
 
     return reason(core)
+
+
+@pytest.fixture(scope="session")
+def kg():
+    """The shipped knowledge graph as the library sees it: its closure is found in (or built into) the cache and
+    each query engine is opened once per session, then shared by every test that queries it."""
+    from aiworkforce.graph import KnowledgeGraph
+
+    return KnowledgeGraph()
 
 
 @pytest.fixture
@@ -42,7 +54,7 @@ def run(capsys):
 @pytest.fixture
 def shared_core(core, monkeypatch):
     """Commands run in-process get a copy of the session's core graph instead of parsing ontology/ again."""
-    import aiworkforce.load
+    import aiworkforce.rdf.load
 
     def load_core():
         graph = Graph()
@@ -51,4 +63,4 @@ def shared_core(core, monkeypatch):
             graph.bind(prefix, namespace)
         return graph
 
-    monkeypatch.setattr(aiworkforce.load, "load_core", load_core)
+    monkeypatch.setattr(aiworkforce.rdf.load, "load_core", load_core)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aiworkforce.catalogue import catalogue
+from aiworkforce.query.catalogue import catalogue
 from aiworkforce.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

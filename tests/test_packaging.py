@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aiworkforce.ontology import ontology_version
+from aiworkforce.rdf.resources import ontology_version
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +36,7 @@ def test_wheel_contains_data_and_version(wheel):
             if source.is_file():
                 assert f"aiworkforce/data/{kind}/{source.name}" in names, source
     for asset in ("app.js", "style.css", "favicon.svg"):
-        assert f"aiworkforce/web/{asset}" in names, asset
+        assert f"aiworkforce/server/web/{asset}" in names, asset
 
 
 @pytest.mark.slow
@@ -53,7 +53,7 @@ def test_installed_wheel_validates_from_anywhere(wheel, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passes every check" in result.stdout
     where = subprocess.run(
-        [bin_dir / "python", "-c", "from aiworkforce.resources import data_dir; print(data_dir('ontology'))"],
+        [bin_dir / "python", "-c", "from aiworkforce.rdf.resources import data_dir; print(data_dir('ontology'))"],
         cwd=elsewhere, capture_output=True, text=True, check=True,
     )
     assert str(env_dir) in where.stdout, "the installed package reads its own packaged data, not the checkout"

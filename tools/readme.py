@@ -57,16 +57,19 @@ def demo_block() -> str:
 
 
 def queries_block() -> str:
-    from aiworkforce.catalogue import catalogue
-    from aiworkforce.query import run_query
+    from aiworkforce.graph import KnowledgeGraph
+    from aiworkforce.query.catalogue import catalogue
+    from aiworkforce.query.run import run_query
 
+    graph = KnowledgeGraph()
     sections = []
     for query in catalogue().values():
         args = ["query", query.name]
         for param in query.params:
             if param.example is not None:
                 args += ["-p", f"{param.name}={param.example}"]
-        total = len(run_query(query.name, {p.name: p.example for p in query.params if p.example is not None}).rows)
+        examples = {p.name: p.example for p in query.params if p.example is not None}
+        total = len(run_query(graph, query.name, examples).rows)
         if total > MAX_ROWS:
             args += ["--limit", str(MAX_ROWS)]
         args += ["--format", "md"]

@@ -65,3 +65,46 @@ class DataError(AiworkforceError):
     """The packaged ontology, shapes or queries are missing or broken: a defect of the installation."""
 
     exit_code = 3
+
+
+class UnknownTermError(UsageError):
+    """No term of the graph matches what the user typed."""
+
+
+class AmbiguousTermError(UsageError):
+    """Several terms of the graph match what the user typed."""
+
+
+class UnsafeQueryError(UsageError):
+    """A query asked for something the read-only, offline query service refuses."""
+
+
+class InconsistencyError(AiworkforceError):
+    """The graph contradicts an axiom of the ontology (for example an irreflexive property used reflexively)."""
+
+    exit_code = 1
+
+
+class UnsupportedAxiomError(AiworkforceError):
+    """The ontology uses an OWL construct the compiled rules do not implement; use the owlrl engine."""
+
+
+class UnsupportedShapeError(DataError):
+    """The shapes graph uses a SHACL feature this compiler does not implement (or uses one wrongly)."""
+
+
+class ContributionRejected(AiworkforceError):
+    """The contributions have violations, so nothing was merged; ``report`` holds the findings."""
+
+    exit_code = 1
+
+    def __init__(self, report) -> None:
+        super().__init__("the contributions have violations; nothing was merged",
+                         hint="fix the problems listed above, then run `aiworkforce add` again")
+        self.report = report
+
+
+class ServerError(AiworkforceError):
+    """The query workers cannot start or keep running: a defect of the installation or the machine."""
+
+    exit_code = 3

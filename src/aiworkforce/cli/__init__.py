@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from ..errors import AiworkforceError
+from aiworkforce.errors import AiworkforceError
 from ._app import app
 
 #: Command-group modules, in the order their commands appear in --help. Each registers its commands on ``app``.

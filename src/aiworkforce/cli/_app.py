@@ -7,6 +7,11 @@ from typing import Annotated, Optional
 
 import typer
 
+from aiworkforce.query.registry import QUERY_ENGINES
+from aiworkforce.rdf.formats import EXPORT_SYNTAXES
+from aiworkforce.reasoning.registry import REASONERS
+from aiworkforce.validation.registry import SHACL_ENGINES
+
 app = typer.Typer(
     name="aiworkforce",
     help="The AI workforce knowledge graph: ask it questions, validate it, reason over it, export it.",
@@ -22,27 +27,22 @@ class TextOrJson(str, enum.Enum):
     json = "json"
 
 
-class ShaclEngine(str, enum.Enum):
-    sparql = "sparql"
-    pyshacl = "pyshacl"
+def _choices(name: str, values) -> type[enum.Enum]:
+    """A string enum for a Typer option whose choices come from the library (a registry, a table)."""
+    return enum.Enum(name, {v: v for v in values}, type=str)
 
 
-class Reasoner(str, enum.Enum):
-    rules = "rules"
-    owlrl = "owlrl"
-
-
-class RDFFormat(str, enum.Enum):
-    ttl = "ttl"
-    nt = "nt"
-
-
-_SERIALIZERS = {RDFFormat.ttl: "turtle", RDFFormat.nt: "nt"}
+ShaclEngine = _choices("ShaclEngine", SHACL_ENGINES)
+Reasoner = _choices("Reasoner", REASONERS)
+Engine = _choices("Engine", QUERY_ENGINES)
+#: RDF syntaxes of the closure that `reason` writes, and of whole-graph exports
+RDFFormat = _choices("RDFFormat", ("ttl", "nt"))
+GraphFormat = _choices("GraphFormat", EXPORT_SYNTAXES)
 
 
 def _version_callback(value: bool) -> None:
     if value:
-        from .. import __version__
+        from aiworkforce import __version__
 
         typer.echo(f"aiworkforce {__version__}")
         raise typer.Exit()
@@ -73,19 +73,7 @@ class ResultFormat(str, enum.Enum):
     md = "md"
 
 
-class Engine(str, enum.Enum):
-    oxigraph = "oxigraph"
-    rdflib = "rdflib"
-
-
-class GraphFormat(str, enum.Enum):
-    ttl = "ttl"
-    nt = "nt"
-    xml = "xml"
-    jsonld = "jsonld"
-
-
-_ENGINE_HELP = "Query engine: oxigraph (fast, default) or rdflib (the reference)."
+_ENGINE_HELP = "Query engine. " + QUERY_ENGINES.help() + "."
 _DATA_HELP = "Join your own RDF file with the shipped graph first (repeatable): Turtle, N-Triples, RDF/XML, ..."
 
 class TemplateFormat(str, enum.Enum):

@@ -19,9 +19,9 @@ def new_role(
                                                    help="Write the template to this file (never overwrites).")] = None,
 ) -> None:
     """Write a commented template for a new role; fill it in, then `validate` and `add` it."""
-    from ..errors import UsageError
-    from ..export import write_atomic
-    from ..scaffold import role_template
+    from aiworkforce.errors import UsageError
+    from aiworkforce.rdf.files import write_atomic
+    from aiworkforce.contributions.scaffold import role_template
 
     text = role_template(slug, fmt.value)
     if output is None:
@@ -44,8 +44,9 @@ def add(
 
     Anything with violations is refused and nothing is written (exit 1).
     """
-    from ..merge import ContributionRejected, add_contributions
-    from ..report import render
+    from aiworkforce.errors import ContributionRejected
+    from aiworkforce.contributions.merge import add_contributions
+    from aiworkforce.present.contributions import render
 
     try:
         result = add_contributions(files, into=into)

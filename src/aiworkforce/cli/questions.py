@@ -9,18 +9,21 @@ from typing import Annotated, Optional
 
 import typer
 
+from aiworkforce.errors import UsageError
+from aiworkforce.graph import KnowledgeGraph, RemoteGraph
+from aiworkforce.query.registry import QUERY_ENGINES
+
 from ._app import _DATA_HELP, _ENGINE_HELP, Engine, GraphFormat, ResultFormat, TextOrJson, app
+from ._progress import progress_bars
 
 
 def _complete_query_name(incomplete: str) -> list[str]:
-    from ..resources import data_files
+    from aiworkforce.rdf.resources import data_files
 
     return [p.stem for p in data_files("queries") if p.stem.startswith(incomplete)]
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
-    from ..errors import UsageError
-
     params: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -35,7 +38,7 @@ def list_queries(
     fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
 ) -> None:
     """List the stored queries: names, summaries and parameters."""
-    from ..catalogue import catalogue
+    from aiworkforce.query.catalogue import catalogue
 
     queries = list(catalogue().values())
     if fmt is TextOrJson.json:
@@ -47,7 +50,7 @@ def list_queries(
             for q in queries
         ], indent=2))
         return
-    from ..render import table
+    from aiworkforce.present.tables import table
 
     def params(q) -> str:
         return ", ".join(p.name if p.required else f"[{p.name}]" for p in q.params) or "-"
@@ -63,25 +66,23 @@ def query(
     param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.")] = [],  # noqa: B006
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N rows.")] = None,
-    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+    engine: Annotated[Optional[Engine], typer.Option(help=_ENGINE_HELP)] = None,
     endpoint: Annotated[Optional[str], typer.Option(
         help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP, exists=False)] = None,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
-    from ..prefixes import PREFIXES
-    from ..query import run_query
-    from ..render import format_select
+    from aiworkforce.rdf.prefixes import PREFIXES
+    from aiworkforce.query.run import run_query
+    from aiworkforce.present.tables import format_select
 
-    from ._progress import progress_bars
-
-    if data and endpoint is None:  # build (or reuse) the joined graph first, with progress bars on a terminal
-        with progress_bars() as progress:
-            from ..cache import cached_closure
-
-            cached_closure(data=data, progress=progress)
-    result = run_query(name, _parse_params(param), limit=limit, engine=engine.value, endpoint=endpoint,
-                       data=data or ())
+    params = _parse_params(param)
+    if endpoint is not None and data:
+        raise UsageError("--data joins files with the local graph; a remote endpoint has its own data",
+                         hint="drop --data, or push the joined graph to the endpoint first")
+    with progress_bars() as progress:  # building a joined graph shows progress bars on a terminal
+        graph = RemoteGraph(endpoint) if endpoint is not None else KnowledgeGraph(data or (), progress=progress)
+        result = run_query(graph, name, params, limit=limit, engine=engine and engine.value)
     sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
     if fmt is ResultFormat.table:
         typer.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
@@ -92,17 +93,17 @@ def sparql(
     file: Annotated[str, typer.Argument(help="A file holding the query, or - to read standard input.")],
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results.")] = ResultFormat.table,
     rdf_format: Annotated[GraphFormat, typer.Option("--rdf-format", help="Format of CONSTRUCT/DESCRIBE results.")] = GraphFormat.ttl,
-    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
 ) -> None:
     """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the reasoned graph.
 
     SERVICE, FROM, LOAD and updates are refused: queries never reach files or the network.
     """
-    from ..load import read_text
-    from ..prefixes import PREFIXES
-    from ..query import run_sparql
-    from ..render import format_select
+    from aiworkforce.rdf.load import read_text
+    from aiworkforce.rdf.prefixes import PREFIXES
+    from aiworkforce.query.run import run_sparql
+    from aiworkforce.present.tables import format_select
 
     if file == "-":
         source = "<stdin>"
@@ -110,39 +111,40 @@ def sparql(
             stream = getattr(sys.stdin, "buffer", None)
             text = stream.read().decode("utf-8") if stream is not None else sys.stdin.read()
         except UnicodeDecodeError as exc:
-            from ..errors import InputError
+            from aiworkforce.errors import InputError
 
             raise InputError(f"not valid UTF-8 (byte at offset {exc.start})", path=source,
                              hint="send the query as UTF-8") from None
     else:
         text, source = read_text(Path(file)), file
-    result = run_sparql(text, engine=engine.value, source=source, data=data or ())
+    result = run_sparql(KnowledgeGraph(data or ()), text, engine=engine.value, source=source)
     if result.kind == "ask":
         typer.echo(json.dumps({"boolean": result.boolean}) if fmt is ResultFormat.json else str(result.boolean).lower())
     elif result.kind == "select":
         sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
     else:
-        from ..export import EXPORT_FORMATS, serialize
-        from ..terms import to_rdflib
+        from aiworkforce.rdf.formats import by_name
+        from aiworkforce.rdf.serialize import serialize
+        from aiworkforce.rdf.terms import to_rdflib
         from rdflib import Graph
 
         graph = Graph()
         for triple in result.triples:
             graph.add(tuple(to_rdflib(t) for t in triple))
-        sys.stdout.write(serialize(graph, EXPORT_FORMATS[rdf_format.value][0]))
+        sys.stdout.write(serialize(graph, by_name(rdf_format.value).rdflib))
 
 
 @app.command()
 def describe(
     term: Annotated[str, typer.Argument(help="A label, slug, CURIE or IRI.")],
     fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
-    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
 ) -> None:
     """Everything the reasoned graph says about one term; inferred facts are marked."""
-    from ..describe import describe as run_describe
-    from ..prefixes import PREFIXES
+    from aiworkforce.query.describe import describe as run_describe
+    from aiworkforce.rdf.prefixes import PREFIXES
 
-    d = run_describe(term, engine=engine.value)
+    d = run_describe(KnowledgeGraph(), term, engine=engine.value)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps({
             "term": d.term.value,
@@ -150,7 +152,7 @@ def describe(
                        "label": f.other_label, "inferred": f.inferred} for f in d.facts],
         }, indent=2, ensure_ascii=False))
         return
-    from ..render import table
+    from aiworkforce.present.tables import table
 
     typer.echo(d.term.compact(PREFIXES))
     for direction, title in (("out", "Facts about it"), ("in", "Facts pointing to it")):
@@ -166,13 +168,13 @@ def search(
     text: Annotated[list[str], typer.Argument(help="Words to look for in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N matches.")] = 25,
     fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
-    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine.oxigraph,
+    engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
 ) -> None:
     """Find terms whose label, alternative label or definition contains every word given."""
-    from ..prefixes import PREFIXES
-    from ..search import search as run_search
+    from aiworkforce.rdf.prefixes import PREFIXES
+    from aiworkforce.query.search import search as run_search
 
-    matches = run_search(" ".join(text), limit=limit, engine=engine.value)
+    matches = run_search(KnowledgeGraph(), " ".join(text), limit=limit, engine=engine.value)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([{"term": m.term.value, "label": m.label,
                                 "type": m.type.value if m.type else None, "field": m.field, "text": m.text}
@@ -181,7 +183,7 @@ def search(
     if not matches:
         typer.echo(f"no matches for {' '.join(text)!r}", err=True)
         return
-    from ..render import table
+    from aiworkforce.present.tables import table
 
     typer.echo(table(["label", "type", "matched in", "term"],
                      [[m.label, m.type.compact(PREFIXES) if m.type else "", m.field, m.term.compact(PREFIXES)]

@@ -10,6 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from aiworkforce.graph import KnowledgeGraph
+
 from ._app import app
 
 
@@ -27,9 +29,9 @@ def push(
 
     Then run the stored queries on it with: aiworkforce query NAME --endpoint URL-OF-ITS-QUERY-ENDPOINT
     """
-    from ..remote import push as run_push
+    from aiworkforce.publish.push import push as run_push
 
-    result = run_push(store, graph=graph, inferred=not asserted, timeout=timeout)
+    result = run_push(KnowledgeGraph(), store, graph=graph, inferred=not asserted, timeout=timeout)
     what = "reasoned" if result.inferred else "asserted"
     target = f"graph <{result.graph}>" if result.graph else "the default graph"
     typer.echo(f"pushed {result.triples:,} triples ({what} graph) to {target} of {result.url}: "
@@ -44,9 +46,9 @@ def release(
 ) -> None:
     """Write the release artefacts: the asserted and reasoned graphs in Turtle, N-Triples, RDF/XML and JSON-LD,
     the shapes, queries and checks, release notes and SHA256SUMS."""
-    from ..release import release as run_release
+    from aiworkforce.publish.release import release as run_release
 
-    result = run_release(output, force=force)
+    result = run_release(KnowledgeGraph(), output, force=force)
     for name in result.files:
         typer.echo(str(result.folder / name))
     typer.echo(f"wrote aiworkforce {result.version} ({result.version_iri}): {len(result.files)} files, "

@@ -32,11 +32,11 @@ def serve(
     import logging
     import sys
 
-    from ..server import Server, ServerConfig, default_workers
+    from aiworkforce.server import Server, ServerConfig, default_worker_processes
 
     config = ServerConfig(host=host, port=port, timeout=timeout, max_results=max_results,
-                          max_request_bytes=max_request_bytes, cors=cors, workers=workers or default_workers())
-    logger = logging.getLogger("aiworkforce.server")
+                          max_request_bytes=max_request_bytes, cors=cors, workers=workers or default_worker_processes())
+    logger = logging.getLogger("aiworkforce.server.app")
     handler = logging.StreamHandler(sys.stderr)  # the request log, configured here and never at import
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
     saved = (logger.level, logger.propagate)
@@ -54,7 +54,9 @@ def serve(
 def _run(server_class, config, host: str) -> None:
     import signal
 
-    server = server_class(config)
+    from aiworkforce.graph import KnowledgeGraph
+
+    server = server_class(KnowledgeGraph(), config)
 
     def _stop(signum, frame):  # SIGTERM behaves like Ctrl-C: leave serve_forever, then clean up
         raise KeyboardInterrupt

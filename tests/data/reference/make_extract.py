@@ -1,4 +1,4 @@
-"""Regenerate the trimmed reference extract that tests/test_alignments.py checks the alignments against.
+"""Regenerate the trimmed reference extract that tests/ontology/test_alignments.py checks the alignments against.
 
 The extract holds, from each official release file, the header and only the rows that ontology/alignments.ttl cites:
 the ISCO-08 groups, the ESCO occupations and the O*NET-SOC occupations it mentions. Rows are copied unchanged, in

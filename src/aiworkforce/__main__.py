@@ -1,0 +1,7 @@
+"""``python -m aiworkforce``: the command line."""
+
+import sys
+
+from aiworkforce.cli import main
+
+sys.exit(main())

@@ -1,0 +1,140 @@
+"""The catalogue of stored SPARQL queries (``queries/*.rq``) and their metadata headers.
+
+Each file opens with grlc-compatible decorator comments: lines starting with ``#+`` hold YAML with
+``summary``, ``description``, ``tags`` and ``params``. Every parameter declares::
+
+    #+ params:
+    #+   - name: role                # the SPARQL variable ?role it binds
+    #+     kind: term                # term | literal | integer
+    #+     class: aiw:Role           # for terms: the class the value must belong to
+    #+     required: true
+    #+     default: null
+    #+     example: Data Engineer
+    #+     description: the role to profile, by title, slug, CURIE or IRI
+
+A parameter of kind ``integer`` with ``limit: true`` caps the number of rows instead of binding a variable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from aiworkforce.errors import DataError, UsageError
+from aiworkforce.rdf.resources import data_dir, data_files
+
+KINDS = ("term", "literal", "integer")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str = "term"
+    cls: str | None = None
+    required: bool = True
+    default: str | None = None
+    example: str | None = None
+    description: str = ""
+    limit: bool = False
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_header(text: str) -> dict:
+    """The YAML held in the leading ``#+`` comment lines of a query."""
+    import yaml
+
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("#+"):
+            lines.append(stripped[2:][1:] if stripped[2:3] == " " else stripped[2:])
+        elif stripped and not stripped.startswith("#"):
+            break
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: several times faster
+    try:
+        meta = yaml.load("\n".join(lines), Loader=loader) or {}
+    except yaml.YAMLError as exc:
+        raise DataError(f"unreadable query header: {exc}") from None
+    if not isinstance(meta, dict):
+        raise DataError("the query header must be a YAML mapping")
+    return meta
+
+
+def _param(raw: dict, where: str) -> Param:
+    if not isinstance(raw, dict) or "name" not in raw:
+        raise DataError(f"{where}: every parameter needs a name")
+    kind = raw.get("kind", "term")
+    if kind not in KINDS:
+        raise DataError(f"{where}: parameter {raw['name']!r} has unknown kind {kind!r}")
+    default = raw.get("default")
+    return Param(
+        name=str(raw["name"]),
+        kind=kind,
+        cls=raw.get("class"),
+        required=bool(raw.get("required", default is None)),
+        default=None if default is None else str(default),
+        example=None if raw.get("example") is None else str(raw["example"]),
+        description=str(raw.get("description", "")),
+        limit=bool(raw.get("limit", False)),
+    )
+
+
+def load_query(path: Path) -> StoredQuery:
+    text = path.read_text(encoding="utf-8")
+    where = f"queries/{path.name}"
+    try:
+        meta = parse_header(text)
+    except DataError as exc:
+        raise DataError(f"{where}: {exc.message}") from None
+    if not meta.get("summary"):
+        raise DataError(f"{where}: missing '#+ summary:' header")
+    if not _NAME.match(path.stem):
+        raise DataError(f"{where}: query names are lowercase words joined by hyphens")
+    tags = meta.get("tags") or []
+    return StoredQuery(
+        name=path.stem,
+        summary=str(meta["summary"]).strip(),
+        description=str(meta.get("description", "")).strip(),
+        tags=tuple(str(t) for t in tags),
+        params=tuple(_param(p, where) for p in meta.get("params") or []),
+        text=text,
+        path=path,
+    )
+
+
+@cache
+def catalogue() -> dict[str, StoredQuery]:
+    """Every stored query by name, in name order."""
+    return {q.name: q for q in map(load_query, data_files("queries"))}
+
+
+def get_query(name: str) -> StoredQuery:
+    """The stored query ``name``; an unknown name raises :class:`UsageError` naming the closest ones."""
+    if _NAME.match(name):  # the common case reads one file, not the whole catalogue
+        path = data_dir("queries") / f"{name}.rq"
+        if path.is_file():
+            return load_query(path)
+    queries = catalogue()
+    if name in queries:
+        return queries[name]
+    import difflib
+
+    close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else "run `aiworkforce queries` to list them"
+    raise UsageError(f"unknown query {name!r}", hint=hint)

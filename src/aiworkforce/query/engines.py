@@ -1,0 +1,107 @@
+"""Query engines over the reasoned graph, with one interface and engine-neutral results.
+
+* ``oxigraph`` (default): pyoxigraph, an in-memory SPARQL engine written in Rust, loaded from the cached
+  closure. It answers the stored queries about ten times faster than rdflib.
+* ``rdflib``: rdflib's own SPARQL engine over the same data, the reference implementation.
+
+Both hold the clean closure as the default graph and the inferred triples again in the named graph
+:data:`INFERRED_GRAPH`, so a query can tell asserted facts from inferred ones. Parameters are passed as RDF
+terms (pyoxigraph substitutions / rdflib ``initBindings``), never pasted into query text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from aiworkforce.errors import InputError
+from aiworkforce.query.results import QueryResult
+from aiworkforce.rdf.prefixes import PREFIXES
+from aiworkforce.rdf.terms import (
+    Term,
+    from_oxigraph,
+    from_rdflib,
+    to_oxigraph,
+    to_rdflib,
+)
+
+INFERRED_GRAPH = "https://w3id.org/aiworkforce/graph/inferred"
+
+
+class OxigraphEngine:
+    name = "oxigraph"
+
+    def __init__(self, closure: Path, inferred: Path) -> None:
+        import pyoxigraph
+
+        self._ox = pyoxigraph
+        self.store = pyoxigraph.Store()
+        self.store.bulk_load(path=str(closure), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        self._inferred: Path | None = Path(inferred)
+
+    def _load_inferred(self) -> None:
+        """The inferred graph is only needed by queries that name it (describe, search): load it on first use."""
+        if self._inferred is not None:
+            ox = self._ox
+            self.store.bulk_load(path=str(self._inferred), format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=ox.NamedNode(INFERRED_GRAPH))
+            self._inferred = None
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        ox = self._ox
+        if INFERRED_GRAPH in text or "GRAPH" in text.upper():
+            self._load_inferred()
+        subs = {ox.Variable(k): to_oxigraph(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.store.query(text, substitutions=subs or None, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise InputError(f"malformed SPARQL: {exc}", hint="check the query syntax") from None
+        except RuntimeError as exc:  # evaluation errors, e.g. an unknown function
+            raise InputError(f"the query cannot be evaluated: {exc}") from None
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = tuple(v.value for v in result.variables)
+            rows = tuple(tuple(from_oxigraph(s[v]) for v in variables) for s in result)
+            return QueryResult("select", variables, rows)
+        triples = tuple((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result)
+        return QueryResult("graph", triples=triples)
+
+
+class RdflibEngine:
+    name = "rdflib"
+
+    def __init__(self, closure, inferred) -> None:
+        """``closure`` and ``inferred`` are rdflib graphs or N-Triples paths."""
+        from rdflib import Dataset, Graph, URIRef
+
+        from aiworkforce.rdf.namespaces import bind_all
+
+        self.dataset = Dataset()
+        bind_all(self.dataset)
+        default = self.dataset.default_graph if hasattr(self.dataset, "default_graph") else self.dataset.default_context
+        named = self.dataset.graph(URIRef(INFERRED_GRAPH))
+        for target, source in ((default, closure), (named, inferred)):
+            graph = source if isinstance(source, Graph) else Graph().parse(str(source), format="nt")
+            for triple in graph:
+                target.add(triple)
+        self._default = default
+
+    def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        from pyparsing import ParseException
+
+        init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self.dataset.query(text, initBindings=init)
+        except ParseException as exc:
+            raise InputError(f"malformed SPARQL: {exc}", line=exc.lineno, hint="check the query syntax") from None
+        except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exceptions, e.g. for an unknown prefix
+            raise InputError(f"the query cannot be evaluated: {exc}", hint="check the query") from None
+        if result.type == "ASK":
+            return QueryResult("ask", boolean=bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = tuple(str(v) for v in result.vars)
+            rows = tuple(tuple(from_rdflib(row[i]) for i in range(len(variables))) for row in result)
+            return QueryResult("select", variables, rows)
+        triples = tuple(tuple(from_rdflib(x) for x in t) for t in result.graph)
+        return QueryResult("graph", triples=triples)

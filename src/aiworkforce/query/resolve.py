@@ -1,0 +1,132 @@
+"""Turn what people type into one RDF term: a label or alternative label (any case), a slug, a CURIE or an IRI.
+
+An unknown value raises :class:`UnknownTermError` naming the closest labels; a value that fits several terms
+raises :class:`AmbiguousTermError` listing them. Both are usage errors (exit code 2).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from aiworkforce.errors import AmbiguousTermError, UnknownTermError, UsageError
+from aiworkforce.rdf.prefixes import BASE, PREFIXES
+from aiworkforce.rdf.terms import Term
+
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s/]\S*)$")
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+_LABELS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?term ?label ?kind ?cls WHERE {
+  ?term a ?cls .
+  { ?term skos:prefLabel ?label BIND("pref" AS ?kind) }
+  UNION { ?term skos:altLabel ?label BIND("alt" AS ?kind) }
+  UNION { ?term rdfs:label ?label BIND("label" AS ?kind) }
+}"""
+_ANY_LABELS = _LABELS.replace("?term a ?cls .", "").replace(" ?cls WHERE", " WHERE")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    term: Term
+    label: str
+    kind: str  # pref | alt | label
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def expand_curie(value: str) -> str | None:
+    match = _CURIE.match(value)
+    if match and match.group(1) in PREFIXES:
+        return PREFIXES[match.group(1)] + match.group(2)
+    return None
+
+
+def _candidates(engine, cls: str | None) -> list[Candidate]:
+    cache = engine.__dict__.setdefault("_label_index", {})
+    if cls not in cache:
+        if cls:
+            result = engine.query(_LABELS, {"cls": Term.iri(cls)})
+        else:
+            result = engine.query(_ANY_LABELS)
+        cache[cls] = [Candidate(row[0], row[1].value, row[2].value) for row in result.rows if row[0].is_iri]
+    return cache[cls]
+
+
+def _described(engine, iri: str) -> bool:
+    if any(c in iri for c in '<>"{}|^`\\ '):
+        return False
+    result = engine.query("ASK { ?s ?p ?o }", {"s": Term.iri(iri)})
+    return bool(result.boolean)
+
+
+def _show(c: Candidate) -> str:
+    return f"{c.label} ({Term.iri(c.term.value).compact(PREFIXES)})"
+
+
+def resolve(value: str, *, engine, cls: str | None = None, what: str = "term") -> Term:
+    """Resolve ``value`` to the one term of class ``cls`` (a full IRI; any class when None) it names."""
+    text = value.strip()
+    if not text:
+        raise UsageError(f"empty {what}", hint=f"give a {what} by name, slug, CURIE or IRI")
+    candidates = _candidates(engine, cls)
+    by_term: dict[str, Candidate] = {}
+    for c in candidates:
+        if c.kind == "pref" or c.term.value not in by_term:
+            by_term[c.term.value] = c
+
+    iri = text if re.match(r"^(https?|urn):", text) else expand_curie(text)
+    if iri is not None:
+        if iri in by_term:
+            return Term.iri(iri)
+        if cls is None and _described(engine, iri):  # any described IRI, labelled or not (e.g. the ontology)
+            return Term.iri(iri)
+        raise UnknownTermError(f"{text!r} is not a known {what}", hint=_suggest(text, candidates, what))
+
+    norm = normalise(text)
+    matches = {c.term.value for c in candidates if normalise(c.label) == norm}
+    if _SLUG.match(text):
+        matches |= {t for t in by_term if t.rsplit("/", 1)[-1] == text or t.rsplit("#", 1)[-1] == text}
+    if len(matches) > 1:  # prefer the project's own term over an official occupation with the same title
+        own = {m for m in matches if m.startswith(BASE)}
+        if len(own) == 1:
+            matches = own
+    if len(matches) == 1:
+        return Term.iri(matches.pop())
+    if matches:
+        listed = "; ".join(sorted(_show(by_term[t]) for t in matches))
+        raise AmbiguousTermError(f"{text!r} names several {what}s: {listed}", hint="use the CURIE or IRI of one")
+    raise UnknownTermError(f"unknown {what} {text!r}", hint=_suggest(text, candidates, what))
+
+
+def similarity(query: str, label: str) -> float:
+    """How close a typed value is to a label: whole label, its beginning, or any one word of it."""
+    matcher = difflib.SequenceMatcher
+    scores = [matcher(None, query, label).ratio(), matcher(None, query, label[: len(query)]).ratio()]
+    words = label.split()
+    scores += [matcher(None, query, word).ratio() for word in words]
+    for part in query.split():  # a typed word that starts a word of the label: "eval" -> "evaluation"
+        if len(part) >= 3 and any(word.startswith(part) for word in words):
+            scores.append(0.75)
+    return max(scores)
+
+
+def _suggest(text: str, candidates: list[Candidate], what: str) -> str:
+    norm = normalise(text)
+    scored: dict[str, tuple[float, Candidate]] = {}
+    for c in candidates:
+        slug = c.term.value.rsplit("/", 1)[-1].replace("-", " ")
+        score = max(similarity(norm, normalise(c.label)), similarity(norm, slug))
+        best = scored.get(c.term.value)
+        if best is None or score > best[0] or (score == best[0] and c.kind == "pref"):
+            scored[c.term.value] = (score, c)
+    ranked = sorted(scored.values(), key=lambda sc: (-sc[0], sc[1].label))
+    shown = [_show(c) for score, c in ranked[:3] if score >= 0.6]
+    if shown:
+        return "did you mean: " + "; ".join(shown) + "?"
+    return f"run `aiworkforce search {text}` to look it up"

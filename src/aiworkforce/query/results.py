@@ -1,0 +1,35 @@
+"""The engine-neutral result of a query: a SELECT table, an ASK answer or a set of triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aiworkforce.rdf.terms import Term
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A SELECT table, an ASK answer or the triples of a CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select" | "ask" | "graph"
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[tuple[Term, Term, Term], ...] = field(default=())
+
+    def records(self) -> list[dict[str, Term | None]]:
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+    def without(self, variables: set[str]) -> QueryResult:
+        """Drop the columns of ``variables`` (parameters the caller bound: the same value in every row)."""
+        if self.kind != "select" or not variables & set(self.variables):
+            return self
+        keep = [i for i, v in enumerate(self.variables) if v not in variables]
+        return QueryResult(
+            self.kind, tuple(self.variables[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in self.rows)
+        )
+
+    def limited(self, limit: int | None) -> QueryResult:
+        if limit is None or self.kind != "select":
+            return self
+        return QueryResult(self.kind, self.variables, self.rows[:limit])

@@ -1,0 +1,103 @@
+"""Counts of what the knowledge graph holds: instances per class and roles per layer."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from aiworkforce.rdf.namespaces import AIW
+
+#: The classes reported by :func:`stats`, in display order (subclasses indented under their parents).
+REPORTED_CLASSES = (
+    AIW.Layer, AIW.Role, AIW.HybridRole, AIW.Skill, AIW.TransferableSkill, AIW.TechnicalSkill,
+    AIW.DomainKnowledge, AIW.Concern, AIW.SecurityThreat, AIW.GovernancePrinciple, AIW.OperationalChallenge,
+    AIW.FacilityDemand, AIW.Sector, AIW.GuidingQuestion, AIW.ReferenceOccupation,
+)
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    iri: URIRef
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class LayerCount:
+    iri: URIRef
+    label: str
+    order: int
+    roles: tuple[str, ...]  # preferred labels, sorted
+
+
+@dataclass(frozen=True)
+class Stats:
+    triples: int
+    classes: tuple[ClassCount, ...]
+    layers: tuple[LayerCount, ...]
+
+    def count(self, cls: URIRef) -> int:
+        return next((c.count for c in self.classes if c.iri == cls), 0)
+
+
+def _label(graph: Graph, node) -> str:
+    for prop in (SKOS.prefLabel, RDFS.label):
+        value = graph.value(node, prop)
+        if value is not None:
+            return str(value)
+    return graph.namespace_manager.normalizeUri(node)
+
+
+def _subclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """Map each class to itself and all its (transitive) subclasses, from the graph's rdfs:subClassOf."""
+    direct: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for sub, sup in graph.subject_objects(RDFS.subClassOf):
+        direct[sup].add(sub)
+    closed: dict[URIRef, set[URIRef]] = {}
+
+    def walk(cls):
+        if cls not in closed:
+            closed[cls] = {cls}
+            for sub in direct.get(cls, ()):
+                closed[cls] |= walk(sub)
+        return closed[cls]
+
+    for cls in list(direct):
+        walk(cls)
+    return closed
+
+
+def instances(graph: Graph, cls: URIRef, subclasses: dict | None = None) -> set:
+    """Everything typed with ``cls`` or one of its subclasses (no reasoning needed)."""
+    subclasses = subclasses if subclasses is not None else _subclasses(graph)
+    found = set()
+    for c in subclasses.get(cls, {cls}):
+        found.update(graph.subjects(RDF.type, c))
+    return found
+
+
+def stats(graph: Graph) -> Stats:
+    """Count instances per class of ``graph`` (an rdflib graph) and list the roles of each layer, in stack order."""
+    subs = _subclasses(graph)
+    classes = tuple(
+        ClassCount(cls, _label(graph, cls), len(instances(graph, cls, subs))) for cls in REPORTED_CLASSES
+    )
+    layers = []
+    roles = instances(graph, AIW.Role, subs)
+    for layer in instances(graph, AIW.Layer, subs):
+        members = {r for r in graph.subjects(AIW.inLayer, layer) if r in roles}
+        members |= {r for r in graph.objects(layer, AIW.includesRole) if r in roles}
+        order = graph.value(layer, AIW.stackOrder)
+        layers.append(
+            LayerCount(
+                iri=layer,
+                label=_label(graph, layer),
+                order=int(order) if order is not None else 999,
+                roles=tuple(sorted(_label(graph, r) for r in members)),
+            )
+        )
+    layers.sort(key=lambda l: (l.order, l.label))
+    return Stats(triples=len(graph), classes=classes, layers=tuple(layers))

@@ -1,0 +1,119 @@
+"""The store pipeline: the shipped graph joined with a user's own data, loaded, reasoned and written out without
+ever becoming an rdflib graph, so it scales to millions of triples.
+
+Data files (Turtle, N-Triples, RDF/XML, N-Quads, TriG) are parsed by pyoxigraph straight into an in-memory store
+beside the ontology, reasoned by the compiled rules (:func:`aiworkforce.reasoning.rules.saturate`) and dumped as
+N-Triples. Every phase reports to an optional ``progress(phase, done, total)`` callback, which the CLI turns
+into progress bars on a terminal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from aiworkforce.errors import InconsistencyError, InputError
+from aiworkforce.rdf.files import write_atomic_bytes
+from aiworkforce.rdf.formats import by_suffix
+from aiworkforce.rdf.load import _DOCTYPE
+from aiworkforce.rdf.resources import data_files
+from aiworkforce.rdf.serialize import serialize
+from aiworkforce.reasoning.closure import ReasoningResult
+from aiworkforce.reasoning.rules import SKOLEM, saturate
+
+Progress = Callable[[str, int, int], None]
+
+ASSERTED = "urn:aiworkforce:graph:asserted"
+_SKOLEM_NT = re.compile(rb"<urn:aiworkforce:bnode:([^>]+)>")
+
+
+@dataclass(frozen=True)
+class StoreClosure:
+    """A pyoxigraph store holding the closure in its default graph (and the asserted triples in a named graph)."""
+
+    store: object
+    asserted: int
+    closure: int
+    inconsistencies: tuple[str, ...]
+
+
+def _quiet(phase: str, done: int, total: int) -> None:
+    """The default progress callback: says nothing."""
+
+
+def _format(path: Path):
+    return getattr(ox.RdfFormat, by_suffix(path, engine="oxigraph").oxigraph)
+
+
+def load_data_store(data: Sequence[str | Path] = (), *, progress: Progress = _quiet):
+    """A store with the shipped knowledge graph and the given data files in its default graph."""
+    files = [*data_files("ontology"), *(Path(p) for p in data)]
+    store = ox.Store()
+    for i, path in enumerate(files):
+        progress("load", i, len(files))
+        if not path.is_file():
+            raise InputError("no such file" if not path.exists() else "not a file", path=path)
+        _refuse_doctype(path)
+        try:
+            store.bulk_load(path=str(path), format=_format(path), to_graph=ox.DefaultGraph())
+        except (SyntaxError, ValueError) as exc:
+            line = getattr(exc, "lineno", None)
+            raise InputError(f"cannot be parsed: {exc}", path=path, line=line) from None
+    progress("load", len(files), len(files))
+    return store
+
+
+def _refuse_doctype(path: Path) -> None:
+    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
+        with path.open("rb") as handle:
+            head = handle.read(65536)
+        if _DOCTYPE.search(head):
+            raise InputError("RDF/XML with a DOCTYPE or ENTITY declaration is refused", path=path,
+                             hint="remove the <!DOCTYPE ...> block")
+
+
+def reason_store(store, *, progress: Progress = _quiet) -> StoreClosure:
+    """Saturate ``store`` in place with the compiled OWL 2 RL rules; keep a copy of the asserted triples."""
+    progress("reason", 0, 3)
+    store.update(f"INSERT {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}")
+    asserted = len(store) // 2
+    progress("reason", 1, 3)
+    errors = saturate(store)
+    progress("reason", 3, 3)
+    closure = len(store) - asserted
+    return StoreClosure(store, asserted, closure, tuple(errors))
+
+
+def dump_closure(result: StoreClosure, closure_path: Path, inferred_path: Path) -> None:
+    """Write the closure and the inferred triples (closure minus asserted) as N-Triples.
+
+    Schema bookkeeping about anonymous restriction classes is counted as asserted, not inferred.
+    """
+    store = result.store
+    closure = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    write_atomic_bytes(closure_path, _SKOLEM_NT.sub(rb"_:\1", closure))
+    inferred = store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} "
+        f"FILTER(!STRSTARTS(STR(?s), \"{SKOLEM}\") && !(isIRI(?o) && STRSTARTS(STR(?o), \"{SKOLEM}\"))) }}")
+    out = ox.Store()
+    out.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in inferred)
+    write_atomic_bytes(inferred_path, out.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+
+
+
+def write_closure(folder: Path, result: ReasoningResult) -> None:
+    """Write an rdflib reasoning result as ``closure.nt`` and ``inferred.nt`` (sorted N-Triples) into ``folder``."""
+    (folder / "closure.nt").write_bytes(serialize(result.closure, "nt").encode("utf-8"))
+    (folder / "inferred.nt").write_bytes(serialize(result.inferred, "nt").encode("utf-8"))
+
+
+def write_data_closure(folder: Path, data: Sequence[str | Path], *, progress: Progress = _quiet) -> None:
+    """Load the shipped graph joined with ``data``, reason in the store, and write the closure into ``folder``."""
+    result = reason_store(load_data_store(data, progress=progress), progress=progress)
+    if result.inconsistencies:
+        raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(result.inconsistencies))
+    dump_closure(result, folder / "closure.nt", folder / "inferred.nt")

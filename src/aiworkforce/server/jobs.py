@@ -1,0 +1,170 @@
+"""What a query worker process holds and answers: the engine over the reasoned graph, and the jobs the HTTP
+process sends it (``sparql``, ``api_query``, ``term``, ``ping``), each answered with a :class:`Reply`.
+
+Runs inside the worker processes (:mod:`.workers`), never in the HTTP process.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from aiworkforce.errors import AiworkforceError
+from aiworkforce.present.sparql_results import serialize_graph, serialize_results
+from aiworkforce.graph import ClosureFiles
+from aiworkforce.query.engines import INFERRED_GRAPH
+from aiworkforce.query.describe import Description, Fact, describe
+from aiworkforce.query.run import run_query
+from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.rdf.terms import Term
+from aiworkforce.server.negotiation import (
+    GRAPH_TYPES,
+    HTML_TYPES,
+    RESULT_TYPES,
+    with_charset,
+)
+from aiworkforce.server.reply import (
+    MAX_ROWS_HEADER,
+    Reply,
+    error_doc,
+    json_reply,
+    text_reply,
+)
+from aiworkforce.server.termpages import AIW, RDFS, TermPages
+
+__all__ = ["WorkerState"]
+
+
+class WorkerState:
+    """What a worker process holds: the engine over the reasoned graph and the renderers."""
+
+    def __init__(self, graph: tuple[str, str]) -> None:
+        # the graph the server pinned at start, so a worker replaced later serves the same graph as the others
+        self.graph = ClosureFiles(*graph)
+        self.engine = self.graph.engine("oxigraph")
+        # Through the engine, so that an engine loading the inferred named graph lazily loads it now: queries
+        # sent to /sparql go to the store directly (streamed, capped), and must see that graph too.
+        self.engine.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
+        self.pages = TermPages(self.engine)
+
+    def run(self, job: tuple) -> Reply:
+        kind, args = job
+        return getattr(self, f"job_{kind}")(**args)
+
+    def job_ping(self) -> Reply:
+        return text_reply(200, "pong")
+
+    def job_sparql(self, text: str, result_type: str | None, graph_type: str | None, max_results: int) -> Reply:
+        store = self.engine.store
+        try:
+            result = store.query(text, prefixes=PREFIXES)
+            headers: dict[str, str] = {}
+            if isinstance(result, ox.QueryBoolean):
+                if result_type is None:
+                    return _not_acceptable("ASK", RESULT_TYPES)
+                return Reply(200, with_charset(result_type),
+                             serialize_results(RESULT_TYPES[result_type], [], [], bool(result)))
+            if isinstance(result, ox.QuerySolutions):
+                if result_type is None:
+                    return _not_acceptable("SELECT", RESULT_TYPES)
+                variables = [v.value for v in result.variables]
+                rows = []
+                for solution in result:
+                    if len(rows) == max_results:
+                        headers[MAX_ROWS_HEADER] = str(max_results)
+                        break
+                    rows.append([solution[i] for i in range(len(variables))])
+                body = serialize_results(RESULT_TYPES[result_type], variables, rows)
+                return Reply(200, with_charset(result_type), body, headers)
+            if graph_type is None:
+                return _not_acceptable("CONSTRUCT/DESCRIBE", GRAPH_TYPES)
+            triples = []
+            for triple in result:
+                if len(triples) == max_results:
+                    headers[MAX_ROWS_HEADER] = str(max_results)
+                    break
+                triples.append(triple)
+            return Reply(200, with_charset(graph_type), serialize_graph(GRAPH_TYPES[graph_type], triples), headers)
+        except SyntaxError as exc:
+            return text_reply(400, f"malformed SPARQL: {exc}")
+        except (RuntimeError, ValueError, OSError) as exc:
+            return text_reply(400, f"the query cannot be evaluated: {exc}")
+
+    def job_api_query(self, name: str, params: dict[str, str], max_results: int) -> Reply:
+        try:
+            result = run_query(self.graph, name, params, engine="oxigraph")
+        except AiworkforceError as exc:  # the HTTP process has checked the name: a bad or unknown parameter
+            return json_reply(400, error_doc(exc))
+        truncated = len(result.rows) > max_results
+        rows = result.rows[:max_results]
+        doc = {"query": name, "variables": list(result.variables),
+               "rows": [[None if t is None else t.value for t in row] for row in rows], "truncated": truncated}
+        return json_reply(200, doc, {MAX_ROWS_HEADER: str(max_results)} if truncated else None)
+
+    def _exists(self, iri: str) -> bool:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            return False
+        store = self.engine.store
+        return any(True for _ in store.quads_for_pattern(node, None, None, ox.DefaultGraph())) or (
+            iri != ONTOLOGY_IRI and any(True for _ in store.quads_for_pattern(None, None, node, ox.DefaultGraph())))
+
+    def _cbd(self, iri: str) -> list:
+        """The term's triples: outgoing (following blank nodes), incoming, and for the ontology its vocabulary."""
+        store, graph = self.engine.store, ox.DefaultGraph()
+        roots = [ox.NamedNode(iri)]
+        if iri == ONTOLOGY_IRI:
+            roots += [q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "isDefinedBy"),
+                                                                 roots[0], graph)]
+            roots += [r[0] for r in store.query(
+                f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{AIW}")) }}')]
+        seen, todo, triples = set(), list(roots), []
+        while todo:
+            subject = todo.pop()
+            if subject in seen:
+                continue
+            seen.add(subject)
+            for q in store.quads_for_pattern(subject, None, None, graph):
+                triples.append(q.triple)
+                if isinstance(q.object, ox.BlankNode):
+                    todo.append(q.object)
+        if iri != ONTOLOGY_IRI:
+            triples += [q.triple for q in store.quads_for_pattern(None, None, roots[0], graph)]
+        return list(dict.fromkeys(triples))
+
+    def job_term(self, iri: str, media: str, max_results: int) -> Reply:
+        if not self._exists(iri):
+            return text_reply(404, f"not found: {iri} is not a term of the aiworkforce graph")
+        headers = {"Vary": "Accept"}
+        if media in HTML_TYPES:
+            if iri == ONTOLOGY_IRI:
+                return Reply(200, "text/html; charset=utf-8", self.pages.render_ontology(iri), headers)
+            try:
+                description = describe(self.graph, iri)
+            except AiworkforceError:  # described, but without a label to resolve by: build the facts directly
+                description = _describe_unlabelled(self.engine, iri)
+            return Reply(200, "text/html; charset=utf-8", self.pages.render(iri, description), headers)
+        triples = self._cbd(iri)
+        if len(triples) > max_results:
+            triples = triples[:max_results]
+            headers[MAX_ROWS_HEADER] = str(max_results)
+        return Reply(200, with_charset(media), serialize_graph(GRAPH_TYPES[media], triples), headers)
+
+
+def _describe_unlabelled(engine, iri: str):
+    """A :class:`aiworkforce.query.describe.Description` of a term without a label (which ``describe()`` cannot resolve)."""
+    term = Term.iri(iri)
+    facts = []
+    for direction, pattern in (("out", "?term ?p ?other"), ("in", "?other ?p ?term")):
+        rows = engine.query(f"""SELECT ?term ?p ?other (SAMPLE(?l) AS ?label) ?inferred WHERE {{
+  {pattern} . OPTIONAL {{ ?other skos:prefLabel|rdfs:label ?l }}
+  BIND(EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }} AS ?inferred)
+}} GROUP BY ?term ?p ?other ?inferred""", {"term": term}).rows
+        facts += [Fact(direction, p, o, lab.value if lab else None, inf is not None and inf.value in ("true", "1"))
+                  for _, p, o, lab, inf in rows]
+    return Description(term, tuple(facts))
+
+
+def _not_acceptable(form: str, types: dict[str, str]) -> Reply:
+    return text_reply(406, f"the results of a {form} query cannot be served in the requested format; "
+                           f"Accept one of: {', '.join(types)}")

@@ -1,0 +1,177 @@
+"""The query workers: long-lived processes, each holding its own store of the reasoned graph.
+
+The HTTP process hands a job to an idle worker through a pipe and waits for the :class:`Reply` at most the time
+limit; a job that runs longer gets its worker killed (the only way to stop a query for real) and replaced, and
+the client gets ``504``. Workers are started with :mod:`multiprocessing`'s *spawn* method (never fork a threaded
+server), so a script that creates a pool must do so under ``if __name__ == "__main__":``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+import traceback
+
+from aiworkforce.errors import AiworkforceError, ServerError
+from aiworkforce.server.jobs import WorkerState
+from aiworkforce.server.reply import Reply, text_reply
+
+__all__ = ["WORKER_START_TIMEOUT", "WorkerPool"]
+
+log = logging.getLogger("aiworkforce.server.app")  # the server's one logger: `aiworkforce serve` gives it a handler
+
+#: Seconds a worker may take to start (load the cached closure) before the server gives up on it.
+WORKER_START_TIMEOUT = 120.0
+
+
+def _worker_main(conn, graph: tuple[str, str]) -> None:  # pragma: no cover - worker processes
+    """A worker: load the graph, say ready, then answer jobs until the pipe closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    try:
+        state = WorkerState(graph)
+        state.job_ping()
+    except AiworkforceError as exc:
+        conn.send(("failed", str(exc), exc.exit_code))
+        return
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which stops with a clear message
+        conn.send(("failed", f"{type(exc).__name__}: {exc}", 3))
+        return
+    conn.send(("ready", os.getpid(), 0))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        if job is None:
+            return
+        try:
+            reply = state.run(job)
+        except Exception as exc:  # noqa: BLE001 - an internal error: 500, with the traceback logged by the parent
+            reply = text_reply(500, f"internal error: {type(exc).__name__}: {exc}")
+            reply.trace = traceback.format_exc()
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+class _Worker:
+    def __init__(self, ctx, graph: tuple[str, str]) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, graph), name="aiworkforce-worker", daemon=True)
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise ServerError(f"a query worker did not start within {timeout:.0f} s")
+        try:
+            status, detail, code = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise ServerError("a query worker stopped while starting",
+                              hint="run the server from a script guarded by `if __name__ == '__main__':`") from None
+        if status != "ready":
+            self.kill()
+            err = ServerError(f"a query worker could not load the graph: {detail}")
+            err.exit_code = code
+            raise err
+
+    def kill(self) -> None:
+        try:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass
+        self.conn.close()
+
+
+class WorkerPool:
+    """Long-lived worker processes; a job that outlives the timeout gets its worker killed and replaced."""
+
+    def __init__(self, size: int, timeout: float, graph: tuple[str, str]) -> None:
+        self.size, self.timeout, self.graph = size, timeout, graph
+        self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        workers = [_Worker(self._ctx, self.graph) for _ in range(size)]
+        self._all.update(workers)
+        try:
+            for w in workers:
+                w.wait_ready(WORKER_START_TIMEOUT)
+                self._idle.put(w)
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self, job: tuple, *, timeout: float | None = None) -> Reply:
+        timeout = self.timeout if timeout is None else timeout
+        try:
+            worker = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            return text_reply(503, f"all {self.size} query workers are busy; try again shortly", {"Retry-After": "1"})
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout):
+                self._replace(worker)
+                return text_reply(504, f"the query did not finish within the time limit of {timeout:g} s and "
+                                       "was stopped; add a LIMIT or make it more selective")
+            reply = worker.conn.recv()
+        except (EOFError, OSError, ValueError) as exc:
+            self._replace(worker)
+            log.error("a query worker died: %s", exc)
+            return text_reply(500, "internal error: the query worker stopped unexpectedly")
+        self._idle.put(worker)
+        if reply.trace:
+            log.error("internal error in a query worker:\n%s", reply.trace)
+            reply.trace = None
+        return reply
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.kill()
+        with self._lock:
+            self._all.discard(worker)
+        if not self._closed:
+            threading.Thread(target=self._start_one, name="aiworkforce-respawn", daemon=True).start()
+
+    def _start_one(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            worker = _Worker(self._ctx, self.graph)
+            self._all.add(worker)
+        try:
+            worker.wait_ready(WORKER_START_TIMEOUT)
+        except AiworkforceError as exc:
+            log.error("could not replace a query worker: %s", exc)
+            with self._lock:
+                self._all.discard(worker)
+            return
+        if self._closed:
+            worker.kill()
+            return
+        self._idle.put(worker)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        deadline = time.monotonic() + 2
+        for w in workers:
+            w.process.join(max(0.0, deadline - time.monotonic()))
+            w.kill()

@@ -1,0 +1,155 @@
+"""Release artefacts: every graph file loads back (in rdflib and in pyoxigraph) as the graph it was written from,
+the checksums verify, the version IRI is stamped in, and a release never overwrites a folder by accident."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
+
+from aiworkforce.cli import main
+from aiworkforce.errors import UsageError
+from aiworkforce.publish.export import export_graph
+from aiworkforce.rdf.resources import ontology_version
+from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.publish.release import GRAPH_FORMATS, NOTES, SUMS, release, sha256, verify
+from aiworkforce.rdf.resources import data_files
+
+VERSION = ontology_version()
+VERSION_IRI = f"https://w3id.org/aiworkforce/ontology/{VERSION}"
+RDFLIB = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml", ".jsonld": "json-ld"}
+OXIGRAPH = {".ttl": pyoxigraph.RdfFormat.TURTLE, ".nt": pyoxigraph.RdfFormat.N_TRIPLES,
+            ".rdf": pyoxigraph.RdfFormat.RDF_XML, ".jsonld": pyoxigraph.RdfFormat.JSON_LD}
+GRAPH_FILES = [(g, s) for g in ("base", "full") for s in GRAPH_FORMATS]
+
+
+@pytest.fixture(scope="module")
+def made(kg, tmp_path_factory):
+    return release(kg, tmp_path_factory.mktemp("release") / "out")
+
+
+@pytest.fixture(scope="module")
+def sources(kg):
+    """The graphs a release is written from: what `export` writes (asserted) and the cached closure."""
+    return {
+        "base": Graph().parse(data=export_graph(kg, "nt"), format="nt"),
+        "full": Graph().parse(kg.closure().closure, format="nt"),
+    }
+
+
+def test_file_names_carry_the_version(made):
+    assert made.version == VERSION and made.version_iri == VERSION_IRI
+    names = {p.name for p in made.folder.iterdir() if p.is_file()}
+    assert names == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, SUMS}
+    assert made.files[-1] == SUMS
+    on_disk = sorted(str(p.relative_to(made.folder)) for p in made.folder.rglob("*") if p.is_file())
+    assert on_disk == sorted(made.files)
+
+
+@pytest.mark.parametrize(("graph", "suffix"), GRAPH_FILES, ids=[f"{g}{s}" for g, s in GRAPH_FILES])
+def test_every_graph_file_loads_back_as_its_source(made, sources, graph, suffix):
+    path = made.graph_file(graph, suffix)
+    loaded = Graph().parse(path, format=RDFLIB[suffix])
+    assert len(loaded) == made.triples[graph] == len(sources[graph])
+    assert isomorphic(loaded, sources[graph])
+    assert (URIRef(ONTOLOGY_IRI), OWL.versionIRI, URIRef(VERSION_IRI)) in loaded
+    assert (URIRef(ONTOLOGY_IRI), OWL.versionInfo, Literal(VERSION)) in loaded
+    quads = list(pyoxigraph.parse(path=str(path), format=OXIGRAPH[suffix]))
+    assert len({(q.subject, q.predicate, q.object) for q in quads}) == len(sources[graph])
+
+
+def test_the_project_loader_accepts_the_json_ld_and_rdf_xml(made, sources):
+    """The files pass aiworkforce's own safe loader: inline @context, no DOCTYPE."""
+    from aiworkforce.rdf.load import parse_file
+
+    for suffix in (".jsonld", ".rdf"):
+        assert isomorphic(parse_file(made.graph_file("full", suffix)), sources["full"])
+
+
+def test_json_ld_has_the_project_prefixes_as_its_context(made):
+    doc = json.loads(made.graph_file("base", ".jsonld").read_text(encoding="utf-8"))
+    assert doc["@context"] == PREFIXES
+    assert "@graph" in doc
+
+
+def test_shapes_queries_and_checks_are_copied_verbatim(made):
+    for kind in ("shapes", "queries", "checks"):
+        sources = data_files(kind)
+        copies = sorted((made.folder / kind).iterdir())
+        assert [p.name for p in copies] == [p.name for p in sources]
+        assert all(c.read_bytes() == s.read_bytes() for c, s in zip(copies, sources))
+
+
+def test_sha256sums_verify(made):
+    lines = (made.folder / SUMS).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(made.files) - 1
+    for line in lines:
+        digest, name = line.split("  ", 1)
+        assert sha256(made.folder / name) == digest
+    assert verify(made.folder) == []
+
+
+def test_sha256sums_detect_a_change(kg, tmp_path):
+    result = release(kg, tmp_path / "r")
+    target = result.graph_file("base", ".ttl")
+    target.write_text(target.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert verify(result.folder) == [target.name]
+
+
+def test_release_notes_name_the_version_and_every_graph_file(made):
+    notes = (made.folder / NOTES).read_text(encoding="utf-8")
+    assert notes.startswith(f"# aiworkforce {VERSION}\n")
+    assert f"<{VERSION_IRI}>" in notes
+    for graph, suffix in GRAPH_FILES:
+        assert made.graph_file(graph, suffix).name in notes
+
+
+def test_refuses_to_overwrite_a_non_empty_folder(kg, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(UsageError, match="not empty") as info:
+        release(kg, out)
+    assert "--force" in info.value.hint
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no build folder left behind
+
+
+def test_an_empty_folder_is_filled_and_force_replaces(kg, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    first = release(kg, out)
+    assert (out / SUMS).is_file()
+    (out / "stale.txt").write_text("old", encoding="utf-8")
+    second = release(kg, out, force=True)
+    assert not (out / "stale.txt").exists()
+    assert second.files == first.files and verify(out) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # build and old folders are gone
+    assert oct(os.stat(out).st_mode & 0o777) != oct(0o700)  # a release folder is not private
+
+
+def test_a_file_in_the_way_is_refused(kg, tmp_path):
+    (tmp_path / "out").write_text("x", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a folder"):
+        release(kg, tmp_path / "out")
+
+
+def test_cli_release(tmp_path, capsys):
+    out = tmp_path / "nested" / "rel"
+    assert main(["release", "-o", str(out)]) == 0
+    captured = capsys.readouterr()
+    listed = captured.out.splitlines()
+    assert sorted(Path(p).relative_to(out).as_posix() for p in listed) == sorted(
+        str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert captured.err.startswith(f"wrote aiworkforce {VERSION} ({VERSION_IRI}): ")
+    assert main(["release", "-o", str(out)]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"aiworkforce: error: {out} is not empty")
+    assert "Traceback" not in captured.err
+    assert main(["release", "-o", str(out), "--force"]) == 0
