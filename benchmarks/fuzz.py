@@ -260,9 +260,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["FUZZ_TMP"] = tmp
         started = time.monotonic()
-        report = {"validate": fuzz_validate(v_inputs, Path(tmp), args.workers)}
-        report["sparql"] = fuzz_sparql(q_inputs, args.cli)
-        report["endpoint"] = fuzz_endpoint(q_inputs)
+        report = {}
+        for target, run in (("validate", lambda: fuzz_validate(v_inputs, Path(tmp), args.workers)),
+                            ("sparql", lambda: fuzz_sparql(q_inputs, args.cli)),
+                            ("endpoint", lambda: fuzz_endpoint(q_inputs))):
+            report[target] = run()
+            print(f"{target}: done after {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
         took = time.monotonic() - started
     for target, res in report.items():
         n = sum(len(v) for v in res.values())
