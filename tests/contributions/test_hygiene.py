@@ -63,7 +63,7 @@ def test_add_never_writes_them_and_the_kb_stays_usable(name, tmp_path, capsys):
     code = main(["add", str(path), "--into", str(kb)])
     err = capsys.readouterr().err
     assert code == 2, err
-    after = {p.name: p.read_bytes() for p in kb.iterdir() if p.name != ".aiworkforce.lock"}
+    after = {p.name: p.read_bytes() for p in kb.iterdir()}
     assert after == before
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import faulthandler
 import os
 import pickle
 import select
@@ -80,6 +81,7 @@ def _child(write_fd: int, fn: Callable[[], Any], memory: int | None) -> None:  #
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent kills this child
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # an engine aborting prints a backtrace: the parent reports it in one line instead
+    faulthandler.disable()  # (and so would Python's fault handler, on the stream it was given)
     deny_network()
     try:
         if memory:

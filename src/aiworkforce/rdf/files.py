@@ -72,17 +72,16 @@ def _umask() -> int:
 
 #: Seconds `add` waits for another `add` merging into the same folder before giving up.
 LOCK_WAIT = 120.0
-LOCK_NAME = ".aiworkforce.lock"
 
 
 @contextmanager
 def folder_lock(folder: str | Path, *, wait: float = LOCK_WAIT, what: str = "another `aiworkforce add`"):
-    """Hold an exclusive lock on ``folder`` (a lock file in it) for the ``with`` block; wait at most ``wait``
-    seconds for whoever holds it, then raise :class:`UsageError`. POSIX ``flock``: released when the process
-    ends, however it ends, so a crash never leaves the folder locked."""
-    path = Path(folder) / LOCK_NAME
+    """Hold an exclusive lock on ``folder`` for the ``with`` block; wait at most ``wait`` seconds for whoever
+    holds it, then raise :class:`UsageError`. POSIX ``flock`` on the folder itself (no lock file to leave
+    behind): released when the process ends, however it ends, so a crash never leaves the folder locked."""
+    path = Path(folder)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     except OSError as exc:
         raise InputError(f"cannot lock the folder: {exc.strerror or exc}", path=path,
                          hint="check that the folder is writable") from None
