@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from aiworkforce.errors import DataError, InputError, RDFSyntaxError
@@ -67,33 +68,61 @@ def refuse_remote_contexts(text: str, path) -> None:
                 todo.append(value)
 
 
+def _problem(term) -> tuple[str, str | None] | None:
+    """Why ``term`` cannot be stored (the character at fault, or None), or None if it can. IRIs are judged by the
+    store that will hold them (pyoxigraph parses them by RFC 3987), after a check of the characters."""
+    if isinstance(term, Literal):
+        found = _BAD_LITERAL.search(str(term))
+        if found:
+            return "holds a character RDF data may not hold here", found.group(0)
+        if term.datatype is not None:
+            return _problem(URIRef(str(term.datatype)))
+        if term.language:
+            try:
+                ox.Literal("x", language=term.language)
+            except ValueError as exc:
+                return f"has an invalid language tag ({exc})", None
+        return None
+    found = _BAD_IRI.search(str(term))
+    if found:
+        return "holds a character IRIs may not hold", found.group(0)
+    try:
+        ox.NamedNode(str(term))
+    except ValueError as exc:
+        return f"is not a valid absolute IRI ({exc})", None
+    return None
+
+
 def refuse_bad_terms(graph: Graph, text: str | None, path, locate=None) -> None:
-    """Refuse a literal with a control character or a lone surrogate, and an IRI with a character IRIs cannot
-    hold, naming the line (``locate(triple)``, or where the character or its escape is in ``text``)."""
+    """Refuse a literal with a control character or a lone surrogate, and an IRI the store cannot hold (a space,
+    a control character, no scheme, a misplaced character), naming the line (``locate(triple)``, or where the
+    term, or the character or its escape, stands in ``text``)."""
+    seen: set = set()
     for triple in graph:
         for term in triple:
-            if isinstance(term, BNode):
+            if isinstance(term, BNode) or term in seen:
                 continue
-            pattern = _BAD_LITERAL if isinstance(term, Literal) else _BAD_IRI
-            found = pattern.search(str(term))
-            if not found and isinstance(term, Literal) and term.datatype is not None:
-                found = _BAD_IRI.search(str(term.datatype))
-            if not found:
+            seen.add(term)
+            problem = _problem(term)
+            if problem is None:
                 continue
-            char = found.group(0)
+            why, char = problem
             what = "a literal" if isinstance(term, Literal) else "an IRI"
             line = locate(triple) if locate else None
             if line is None and text is not None:
-                for form in (str(term), *((char,) if char != " " else ()), f"\\u{ord(char):04x}", f"\\u{ord(char):04X}", f"\\U{ord(char):08x}",
-                             f"\\U{ord(char):08X}"):
+                forms = [str(term)]
+                if char is not None and char != " ":
+                    forms += [char, f"\\u{ord(char):04x}", f"\\u{ord(char):04X}", f"\\U{ord(char):08x}",
+                              f"\\U{ord(char):08X}"]
+                for form in forms:
                     at = text.find(form)
                     if at >= 0:
                         line = text.count("\n", 0, at) + 1
                         break
-            raise InputError(f"{what} holds the character U+{ord(char):04X}, which RDF data may not hold here: "
-                             f"'{str(term)[:60].encode('unicode_escape', 'backslashreplace').decode()}'",
-                             path=path, line=line,
-                             hint="remove control characters; write spaces in IRIs as %20")
+            shown = str(term)[:60].encode("unicode_escape", "backslashreplace").decode()
+            code = f" (U+{ord(char):04X})" if char is not None else ""
+            raise InputError(f"{what} {why}{code}: '{shown}'", path=path, line=line,
+                             hint="remove control characters; write IRIs in full with a scheme, spaces as %20")
 
 
 def guess_format(path: Path) -> str:
