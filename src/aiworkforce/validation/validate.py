@@ -23,7 +23,8 @@ import dataclasses
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from aiworkforce.errors import ShapesGraphError, UnsupportedShapeError
+from aiworkforce.errors import ShapesGraphError, UnsupportedShapeError, UsageError
+from aiworkforce.rdf.load import parse_files
 from aiworkforce.validation.registry import SHACL_ENGINES
 from aiworkforce.validation.report import ValidationReport, problems_from_report
 
@@ -102,3 +103,15 @@ def validate(data: Graph, *, shapes: Graph | None = None, engine: str = SHACL_EN
     not valid SHACL raises :class:`ShapesGraphError`.
     """
     return SHACL_ENGINES.load(engine)().validate(data, shapes)
+
+
+def validate_files(data: list, shapes: list, *, engine: str = SHACL_ENGINES.default) -> ValidationReport:
+    """Validate the RDF files ``data`` against the shapes files ``shapes`` alone (no shipped ontology or shapes).
+
+    Unreadable files raise :class:`~aiworkforce.errors.InputError` naming the file and line."""
+    if not data:
+        raise UsageError("name the data files to validate", hint="aiworkforce validate --no-core --shapes S.ttl DATA.ttl")
+    if not shapes:
+        raise UsageError("--no-core needs --shapes: with the core left out, there are no shapes to validate against",
+                         hint="aiworkforce validate --no-core --shapes SHAPES.ttl DATA.ttl")
+    return validate(parse_files(data), shapes=parse_files(shapes), engine=engine)
