@@ -63,10 +63,11 @@ class PyShacl:
             )
         except (ValueError, TypeError, LookupError, NotImplementedError, RuntimeError) as exc:
             # pySHACL's ReportableRuntimeError and ConstraintLoadError derive from RuntimeError
-            raise ShapesGraphError(f"the shapes graph is not valid SHACL: {_first_line(exc)}", path="shapes",
+            raise ShapesGraphError(f"the shapes are not valid SHACL: {_first_line(exc)}", path="--shapes",
                                    hint="fix the shape named in the message") from None
         if not isinstance(report_graph, Graph):  # pyshacl returns a failure object when the shapes are unusable
-            raise ShapesGraphError(f"the shapes graph cannot be used: {report_graph}", path="shapes")
+            raise ShapesGraphError(f"the shapes are not valid SHACL: {report_graph}", path="--shapes",
+                                   hint="fix the shape named in the message")
         # SHACL: the data conform only when there is no result at all, whatever its severity (pySHACL's
         # allow_warnings, kept for the nesting semantics of the shipped shapes, would say true with warnings only)
         for report in report_graph.subjects(RDF.type, SH.ValidationReport):
