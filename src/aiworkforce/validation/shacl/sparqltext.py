@@ -11,6 +11,7 @@ https://www.w3.org/TR/shacl/#sparql-prefixes), as pySHACL reads them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -186,6 +187,7 @@ def merge_prefixes(into: dict[str, str], more: dict[str, str], where: str) -> No
 _PASS_THROUGH = {"Project", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet", "SelectQuery"}
 
 
+@functools.lru_cache(maxsize=1024)
 def prebinding_is_join(query: str, variables: tuple[str, ...] = ("this",)) -> bool:
     """True when pre-binding ``variables`` (SHACL 5.3.1) gives the same answers as joining the query with them.
 
