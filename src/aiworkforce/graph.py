@@ -25,7 +25,7 @@ from pathlib import Path
 from aiworkforce.query.registry import QUERY_ENGINES
 
 # Imports inside the methods below are deliberate: a warm query (closure cached) must not import rdflib, owlrl or
-# the reasoning code; tests/test_cli.py measures that it doesn't.
+# the reasoning code; tests/cli/test_cli.py measures that it does not.
 
 Progress = Callable[[str, int, int], None]
 

@@ -66,7 +66,7 @@ def validate(
         from aiworkforce.contributions.check import check_contributions
         from aiworkforce.present.contributions import render
 
-        report = check_contributions(files, KnowledgeGraph().asserted, engine=engine.value)
+        report = check_contributions(files, KnowledgeGraph(), engine=engine.value)
         sys.stdout.write(render(report, fmt.value, colour=fmt is ReportFormat.text and sys.stdout.isatty()))
         raise typer.Exit(0 if report.passes(strict=strict) else 1)
 

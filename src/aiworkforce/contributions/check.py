@@ -26,6 +26,7 @@ from aiworkforce.contributions.read import (
     node_path,
 )
 from aiworkforce.errors import UsageError
+from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.query.resolve import normalise, similarity
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
 from aiworkforce.rdf.terms import Term
@@ -329,9 +330,11 @@ def _pick_path(batch: _Batch, problem):
     return None
 
 
-def check_contributions(paths: list[str | Path], core: Graph, *, shapes: Graph | None = None,
+def check_contributions(paths: list[str | Path], core: Graph | KnowledgeGraph, *, shapes: Graph | None = None,
                         engine: str = SHACL_ENGINES.default) -> ContributionReport:
-    """Validate contribution files (or folders of them) together with ``core``, the knowledge graph they join.
+    """Validate contribution files (or folders of them) together with ``core``, the knowledge graph they join
+    (an rdflib graph, or a :class:`~aiworkforce.graph.KnowledgeGraph` whose asserted graph is parsed only once
+    every file has been read, so a malformed file fails fast).
 
     ``shapes`` (``None``: the packaged shapes) are run by the SHACL engine ``engine``. Unreadable files raise
     :class:`aiworkforce.errors.InputError`; everything else is a finding. The report carries the parsed
@@ -341,7 +344,7 @@ def check_contributions(paths: list[str | Path], core: Graph, *, shapes: Graph |
     if not files:
         raise UsageError("no contribution files given", hint="aiworkforce validate FILE|DIR...")
     contributions = [load_contribution(p) for p in files]
-    batch = _Batch(contributions, core)
+    batch = _Batch(contributions, core.asserted if isinstance(core, KnowledgeGraph) else core)
     _check_subjects(batch)
     _check_blank_nodes(batch)
     _check_references(batch)

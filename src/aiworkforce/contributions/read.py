@@ -63,7 +63,7 @@ from aiworkforce.rdf.formats import by_suffix, rdflib_suffixes
 from aiworkforce.rdf.load import parse_text, read_text
 from aiworkforce.rdf.namespaces import AIW
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
-from aiworkforce.rdf.terms import Term
+from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 
 #: Largest contribution file accepted (a role definition is a few kilobytes).
 MAX_CONTRIBUTION_BYTES = 2 * 1024 * 1024
@@ -179,12 +179,26 @@ def load_contribution(path: str | Path) -> Contribution:
         raise InputError("the file is empty", path=path, hint="start from `aiworkforce new-role SLUG`")
     if suffix in YAML_SUFFIXES:
         graph, lines = yaml_to_graph(text, path=path)
+        _check_iris(graph, text, path)
         return Contribution(path, "yaml", graph, lines)
     fmt = by_suffix(path).rdflib
     graph = parse_text(text, fmt, path=path)
     if not len(graph):
         raise InputError("the file holds no statements", path=path)
+    _check_iris(graph, text, path)
     return Contribution(path, fmt, graph, turtle_lines(text, graph) if fmt == "turtle" else LineIndex())
+
+
+def _check_iris(graph: Graph, text: str, path: Path) -> None:
+    r"""Refuse IRIs that no RDF store can hold (a control character, a space, ``<>"{}|^`\``): rdflib parses
+    some of them, but they could never be merged or queried."""
+    for node in {n for triple in graph for n in triple if isinstance(n, URIRef)}:
+        bad = IRI_FORBIDDEN.search(str(node))
+        if bad:
+            at = text.find(bad.group(0))
+            raise InputError(f"the IRI {str(node)!r} holds {bad.group(0)!r}, which an IRI may not hold",
+                             path=path, line=text.count("\n", 0, at) + 1 if at >= 0 else None,
+                             hint='write IRIs without spaces, control characters or any of <>"{}|^`\\')
 
 
 # -- YAML -----------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from aiworkforce.errors import RemoteError, UsageError  # noqa: F401 - RemoteErr
 from aiworkforce.query.results import QueryResult
 from aiworkforce.query.safety import check_query, strip_lexical
 from aiworkforce.rdf.prefixes import PREFIXES
-from aiworkforce.rdf.terms import Term, from_oxigraph
+from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term, from_oxigraph
 
 #: Seconds to wait for a connection or for the next bytes of an answer.
 DEFAULT_TIMEOUT = 30.0
@@ -38,7 +38,6 @@ N_TRIPLES = "application/n-triples"
 
 # -- safe terms and the VALUES block ------------------------------------------------------------------------
 
-_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20\x7f]')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _LANGUAGE = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -48,7 +47,7 @@ def check_iri(value: str, *, what: str = "IRI") -> str:
     """Return ``value`` if it is an absolute IRI that can be written between ``<`` and ``>`` as it is."""
     if not isinstance(value, str) or not _SCHEME.match(value):
         raise UsageError(f"{what} {value!r} is not an absolute IRI", hint="write it in full, like https://example.org/x")
-    bad = _IRI_FORBIDDEN.search(value)
+    bad = IRI_FORBIDDEN.search(value)
     if bad:
         raise UsageError(
             f"{what} {value!r} contains {bad.group(0)!r}, which an IRI may not hold",
@@ -191,7 +190,7 @@ def inject_values(text: str, bindings: Mapping[str, Term] | None) -> str:
 def check_url(url: str, *, what: str = "endpoint") -> str:
     """Return ``url`` if it is an http(s) URL with a host."""
     parts = urllib.parse.urlsplit(url) if isinstance(url, str) else None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or _IRI_FORBIDDEN.search(url):
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or IRI_FORBIDDEN.search(url):
         raise RemoteError(f"{what} {url!r} is not an http:// or https:// URL",
                           hint="for a local Oxigraph server: http://127.0.0.1:7878/query (queries), /store (pushes)")
     return url

@@ -92,7 +92,9 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
     complete = entry.closure.is_file() and entry.inferred.is_file()
     if complete and not rebuild:
         return entry
-    # an explicit rebuild, or an entry left incomplete, replaces what is there; a missing one is created
+    # an explicit rebuild, or an entry left incomplete, replaces what is there; a missing one is created (decided
+    # now: an entry another process publishes while this one builds is complete, and readers may be using it)
+    replace = entry.folder.exists()
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
@@ -103,7 +105,7 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if entry.folder.exists():  # move the old entry aside first, so the new one appears in one rename
+    if replace:  # move the old entry aside first, so the new one appears in one rename
         try:
             stale = Path(tempfile.mkdtemp(dir=root, prefix=".stale-"))
             os.replace(entry.folder, stale / "entry")

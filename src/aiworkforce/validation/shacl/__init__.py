@@ -44,7 +44,7 @@ Fidelity
 --------
 
 Results are compared with pySHACL's on the shipped graph, on every fixture of tests/fixtures/shapes, on a
-generated graph and on a graph exercising the components the shipped shapes do not use (tests/test_shaclsparql.py).
+generated graph and on a graph exercising the components the shipped shapes do not use (tests/validation/test_shacl_compiler.py).
 pySHACL's observable behaviour is reproduced on purpose: property shapes reached twice report twice; a helper
 shape with sh:Warning severity always "conforms" (``allow_warnings=True``) except under sh:node, whose nested
 results are reported too; ill-typed or incomparable values are ordered as rdflib orders them (by datatype IRI)
