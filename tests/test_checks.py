@@ -64,7 +64,7 @@ BREAKERS = {
         "role:fixture-unskilled",
     ),
     "skill-essential-and-optional": (
-        "role:data-engineer aiw:requiresOptionalSkill skill:sql .",
+        "role:data-engineer aiw:requiresOptionalSkill skill:data-validation .",
         "role:data-engineer",
     ),
     "undeclared-iri": (
