@@ -111,7 +111,7 @@ def test_added_role_shows_up_in_queries_and_describe(kb):
     result = add_contributions([PROMPT])
     assert result.module == kb.module
     assert result.terms == ("role:prompt-engineer", "skill:prompt-design")
-    assert result.triples_added == 25
+    assert result.triples_added == 32
     assert result.report.conforms
 
     rows = [tuple(None if x is None else x.value for x in row)
@@ -159,7 +159,6 @@ roles:
     alignments: [{target: "isco:C2512", match: broad}]
     concerns: [unsafe-hallucinated-output, prompt-injection]
     collaborates_with: [product-manager]
-    overlaps: [ai-engineer]
     specialises: [ai-engineer]
     optional_skills: [documentation, vector-databases]
     essential_skills: [foundation-model-selection, prompt-design, output-evaluation]
@@ -320,7 +319,7 @@ def test_cli_add_reports_what_it_merged(kb, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (f"merged 2 terms (role:prompt-engineer, skill:prompt-design) into {kb.module} "
-                            "(+25 triples)\n")
+                            "(+32 triples)\n")
 
 
 def test_cli_add_refused_prints_the_report_and_exits_1(kb, capsys):
