@@ -511,9 +511,11 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
         else:
             overlaps = []
             for _ in range(min(draw_overlaps(), i)):
-                j = choice(peers) if peers and rand() < 0.7 else randrange(i)
-                if j not in overlaps:
-                    overlaps.append(j)
+                for _attempt in range(4):  # never both specialise and overlap the same role; no repeats
+                    j = choice(peers) if peers and rand() < 0.7 else randrange(i)
+                    if j not in overlaps and j != parent:
+                        overlaps.append(j)
+                        break
         for j in sorted(overlaps):
             pairs.append((OVERLAPS, role_iri(j)))
         collaborators: list[int] = []
