@@ -72,6 +72,7 @@ NOTATION = f"<{SKOS}notation>"
 BROAD = f"<{SKOS}broadMatch>"
 RELATED = f"<{SKOS}relatedMatch>"
 SOURCE = f"<{DCT}source>"
+EDITORIAL_NOTE = f"<{SKOS}editorialNote>"
 SCHEME_CLASS = f"<{SKOS}ConceptScheme>"
 ISCO_SCHEME = "<http://data.europa.eu/esco/concept-scheme/isco>"
 
@@ -92,13 +93,23 @@ COMBINES_EXPERTISE, UNDERSTANDS, TITLE_MAY_DENOTE = (
 IN_SECTOR, ANSWERED_BY = _aiw("relevantInSector"), _aiw("answeredByRole")
 
 SKILL_KINDS = ("TechnicalSkill", "DomainKnowledge", "TransferableSkill")
-SKILL_KIND_WEIGHTS = (123, 39, 10)  # the shipped mix
+SKILL_KIND_WEIGHTS = (123, 42, 10)  # the shipped mix
+#: Each kind as the two ESCO properties a skill states: (aiw:skillType, aiw:reuseLevel).
+SKILL_KIND_PROPERTIES = (("SkillCompetence", "SectorSpecific"), ("Knowledge", "SectorSpecific"),
+                         ("SkillCompetence", "Transversal"))
 TRANSFERABLE = 2
 CONCERN_KINDS = (
     "Concern", "GovernancePrinciple", "OperationalChallenge", "FacilityDemand", "AIAttackSurface", "AIEnabledAttack",
+    "ModelRisk",
 )
-CONCERN_KIND_WEIGHTS = (9, 6, 5, 5, 4, 3)  # the shipped mix
+CONCERN_KIND_WEIGHTS = (9, 6, 5, 5, 2, 3, 2)  # the shipped mix
 GOVERNANCE = 1
+
+
+def _editorial() -> list[tuple[str, str]]:
+    """Synthetic terms are editorial additions, not statements of the article: their provenance, as the shapes ask."""
+    return [(_aiw("basis"), _aiw("Editorial")), (EDITORIAL_NOTE, _lit("A synthetic term generated for benchmarks.")),
+            (SOURCE, _src("editors"))]
 
 
 def _src(slug: str) -> str:
@@ -178,6 +189,7 @@ ROLES_SCHEME, SKILLS_SCHEME, CONCERNS_SCHEME, SECTORS_SCHEME, QUESTIONS_SCHEME =
 # Where concerns of each kind come from in the article; plain concerns are spread over these sections.
 CONCERN_SOURCES = {
     1: _src("ai-governance"), 2: _src("devops-sre"), 3: _src("data-centers"), 4: _src("cybersecurity"), 5: _src("cybersecurity"),
+    6: _src("cybersecurity"),
 }
 PLAIN_CONCERN_SOURCES = tuple(
     _src(s) for s in (
@@ -186,16 +198,16 @@ PLAIN_CONCERN_SOURCES = tuple(
 )
 
 # Count distributions per role, {value: weight}, read off the shipped roles.
-ESSENTIAL_COUNTS = {3: 3, 4: 14, 5: 10, 6: 10, 7: 7, 8: 4}
-OPTIONAL_COUNTS = {2: 6, 3: 18, 4: 15, 5: 4, 6: 4, 7: 1}
-CONCERN_COUNTS = {1: 3, 2: 21, 3: 15, 4: 5, 5: 1, 6: 2, 7: 1}
+ESSENTIAL_COUNTS = {1: 12, 2: 6, 3: 6, 4: 3, 5: 4, 6: 7, 7: 5, 8: 3, 9: 1, 12: 1}
+OPTIONAL_COUNTS = {2: 1, 3: 5, 4: 10, 5: 9, 6: 11, 7: 5, 8: 4, 10: 2, 12: 1}
+CONCERN_COUNTS = {1: 5, 2: 19, 3: 15, 4: 6, 6: 2, 7: 1}
 COLLABORATION_COUNTS = {0: 7, 1: 21, 2: 16, 3: 3, 4: 1}
-OVERLAP_COUNTS = {0: 22, 1: 14, 2: 5, 3: 1, 4: 1}  # non-hybrid roles; a hybrid overlaps the roles it combines
+OVERLAP_COUNTS = {0: 27, 1: 11, 2: 4, 3: 1}  # non-hybrid roles; a hybrid specialises its base role, never overlaps it
 ALT_COUNTS = {2: 41, 3: 7}
 P_SECOND_LAYER = 0.14  # non-hybrid roles in two layers
 P_HYBRID = 0.10
 P_SPECIALISES = 0.23  # non-hybrid roles; a hybrid specialises one of the roles it combines
-P_EXPERTISE = 0.4  # a hybrid also combines a field of expertise
+P_EXPERTISE = 1.0  # a hybrid is a base role plus the expertise it adds
 P_UNDERSTANDS = (0.55, 0.42, 0.03)  # 0, 1 or 2 aiw:expectedToUnderstand
 P_TITLE = 0.10
 P_ROLE_SECTOR = 0.10
@@ -207,7 +219,7 @@ CONCERNS_PER_ROLE = 0.7
 SECTORS_PER_ROLE = 5 / 48
 QUESTIONS_PER_ROLE = 4 / 48
 ANSWERS = (5, 16)  # aiw:answeredByRole per question, half-open range
-MITIGATES_COUNTS = {0: 46, 1: 61, 2: 50, 3: 10, 4: 4}  # the shipped skills (plus one with 6)
+MITIGATES_COUNTS = {0: 47, 1: 62, 2: 50, 3: 9, 4: 4}  # the shipped skills (plus three with 6 or 7)
 MITIGATES_MEAN = sum(k * w for k, w in MITIGATES_COUNTS.items()) / sum(MITIGATES_COUNTS.values())
 MITIGATES_MAX = 4
 MIN_ROLES = 12
@@ -229,6 +241,7 @@ CONCERN_STEMS = {
     3: "A facility demand in which",
     4: "A weakness of AI systems in which",
     5: "An AI-assisted attack in which",
+    6: "A way a model itself can fail in which",
 }
 
 
@@ -287,10 +300,11 @@ class Plan:
         self.target = triples
         fixed = 4 * len(SCHEMES) + 4 * len(ISCO_GROUPS)
         role = self.role_triples()
-        skill = SKILLS_PER_ROLE * (5 + MITIGATES_MEAN)
+        # 3 triples of editorial provenance on every term (_editorial()); a skill also states type and reuse level
+        skill = SKILLS_PER_ROLE * (10 + MITIGATES_MEAN)
         gov_share = CONCERN_KIND_WEIGHTS[GOVERNANCE] / sum(CONCERN_KIND_WEIGHTS)
-        concern = CONCERNS_PER_ROLE * (5 + gov_share * 4)
-        other = SECTORS_PER_ROLE * 5 + QUESTIONS_PER_ROLE * (5 + sum(ANSWERS) / 2 - 0.5)
+        concern = CONCERNS_PER_ROLE * (8 + gov_share * 4)
+        other = SECTORS_PER_ROLE * 8 + QUESTIONS_PER_ROLE * (8 + sum(ANSWERS) / 2 - 0.5)
         self.roles = max(MIN_ROLES, round((triples - fixed) / (role + skill + concern + other)))
         self.skills = round(self.roles * SKILLS_PER_ROLE)
         self.concerns = max(len(CONCERN_KINDS), round(self.roles * CONCERNS_PER_ROLE))
@@ -302,13 +316,13 @@ class Plan:
     def role_triples() -> float:
         """Expected number of triples of one role block."""
         common = (
-            6  # type, scheme, prefLabel, definition, source, ISCO broadMatch
+            9  # type, scheme, prefLabel, definition, source, ISCO broadMatch, and the three of _editorial()
             + _mean(ALT_COUNTS) + _mean(ESSENTIAL_COUNTS) + _mean(OPTIONAL_COUNTS) + _mean(CONCERN_COUNTS)
             + _mean(COLLABORATION_COUNTS) + P_UNDERSTANDS[1] + 2 * P_UNDERSTANDS[2] + P_TITLE + 2 * P_ROLE_SECTOR
             + P_RELATED_ISCO * (1 - 1 / len(ISCO_GROUPS))
         )
         plain = 1 + P_SECOND_LAYER * 0.85 + _mean(OVERLAP_COUNTS) + P_SPECIALISES * 0.95
-        hybrid = 1 + 2 + P_EXPERTISE + 2 + 0.95  # layer, combinesRole, combinesExpertise, overlaps, specialises
+        hybrid = 1 + 1 + P_EXPERTISE + 0.95  # layer, combinesRole (the base role), combinesExpertise, specialises
         return common + (1 - P_HYBRID) * plain + P_HYBRID * hybrid
 
 
@@ -379,7 +393,7 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
                       f"that affect people closely enough to call for governance.")
         yield emit(sector_iri(n), [
             (RDF_TYPE, SECTOR), (IN_SCHEME, SECTORS_SCHEME), (PREF, _lit(f"Synthetic Sector {n:0{W}d}")),
-            (DEFINITION, _lit(definition)), (SOURCE, _src("ai-governance")),
+            (DEFINITION, _lit(definition)), (SOURCE, _src("ai-governance")), *_editorial(),
         ])
     counts["Sector"] = NSEC
 
@@ -449,8 +463,7 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
         # Hybrid parts and specialisation (always of an earlier role: no cycle; depth capped).
         parent = -1
         if hybrid:
-            for j in combined:
-                pairs.append((COMBINES_ROLE, role_iri(j)))
+            pairs.append((COMBINES_ROLE, role_iri(combined[0])))  # the base role
             if depth[combined[0]] < MAX_DEPTH:
                 parent = combined[0]
         elif i and rand() < P_SPECIALISES:
@@ -494,13 +507,15 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
 
         # Overlaps and collaborations with earlier roles (symmetric links are asserted once).
         if hybrid:
-            overlaps = list(combined)
+            overlaps = []  # it specialises its base role, so it does not also overlap it
         else:
             overlaps = []
             for _ in range(min(draw_overlaps(), i)):
-                j = choice(peers) if peers and rand() < 0.7 else randrange(i)
-                if j not in overlaps:
-                    overlaps.append(j)
+                for _attempt in range(4):  # never both specialise and overlap the same role; no repeats
+                    j = choice(peers) if peers and rand() < 0.7 else randrange(i)
+                    if j not in overlaps and j != parent:
+                        overlaps.append(j)
+                        break
         for j in sorted(overlaps):
             pairs.append((OVERLAPS, role_iri(j)))
         collaborators: list[int] = []
@@ -556,6 +571,7 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
             if other != code:
                 pairs.append((RELATED, f"<{ISCO}C{other}>"))
         pairs.append((SOURCE, _src("hybrid-professional") if hybrid else LAYER_SOURCES[layer]))
+        pairs += _editorial()
         by_layer[layer].append(i)
         yield emit(me, pairs)
     counts["Role"] = R
@@ -575,6 +591,7 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
             for n in sorted({randrange(NSEC) for _ in range(choice(sector_counts))}):
                 pairs.append((IN_SECTOR, sector_iri(n)))
         pairs.append((SOURCE, CONCERN_SOURCES.get(kind) or choice(PLAIN_CONCERN_SOURCES)))
+        pairs += _editorial()
         yield emit(concern_iri(c), pairs)
     for k, name in enumerate(CONCERN_KINDS):
         counts[name] = len(concerns_by_kind[k])
@@ -589,6 +606,7 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
         for j in sorted({randrange(R) for _ in range(randrange(*ANSWERS))}):
             pairs.append((ANSWERED_BY, role_iri(j)))
         pairs.append((SOURCE, _src("beyond-job-titles")))
+        pairs += _editorial()
         yield emit(f"{question_prefix}{q:0{W}d}>", pairs)
     counts["GuidingQuestion"] = NQ
 
@@ -599,10 +617,11 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
         w1, w2 = choice(words), choice(SYSTEM_NOUNS)
         definition = (f"{SKILL_STEMS[kind]} {w1} {w2}, as used by synthetic roles to design, "
                       f"build and run AI systems well.")
-        pairs = [(RDF_TYPE, _aiw(SKILL_KINDS[kind])), (IN_SCHEME, SKILLS_SCHEME),
-                 (PREF, _lit(f"Synthetic Skill {s:0{W}d}")), (DEFINITION, _lit(definition))]
+        skill_type, reuse_level = SKILL_KIND_PROPERTIES[kind]
+        pairs = [(RDF_TYPE, _aiw("Skill")), (_aiw("skillType"), _aiw(skill_type)), (_aiw("reuseLevel"), _aiw(reuse_level)),
+                 (IN_SCHEME, SKILLS_SCHEME), (PREF, _lit(f"Synthetic Skill {s:0{W}d}")), (DEFINITION, _lit(definition))]
         remaining = S - s
-        wanted = (triples - written - 5 * remaining) / remaining  # mean number of mitigates still needed
+        wanted = (triples - written - 10 * remaining) / remaining  # mean number of mitigates still needed
         shift = wanted - MITIGATES_MEAN
         k = draw_mitigates() + int(shift) + (rand() < abs(shift - int(shift))) * (1 if shift > 0 else -1)
         k = min(max(k, 0), MITIGATES_MAX)
@@ -615,6 +634,7 @@ def _blocks(triples: int, seed: int, counts: dict[str, int]) -> Iterator[tuple[s
             pairs.append((MITIGATES, concern_iri(c)))
         source = _src("skills-that-travel") if kind == TRANSFERABLE else LAYER_SOURCES[skill_layer[s]]
         pairs.append((SOURCE, source))
+        pairs += _editorial()
         yield emit(skill_iri(s), pairs)
     for k, name in enumerate(SKILL_KINDS):
         counts[name] = skill_kind.count(k)

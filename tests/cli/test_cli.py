@@ -44,7 +44,7 @@ def test_stats_table(run):
     code, out, _ = run("stats", "--layers")
     assert code == 0
     assert re.search(r"^role\s+\d+", out, re.M)
-    assert re.search(r"^5\s+Data Centers\s+1\d\s", out, re.M)
+    assert re.search(r"^1\s+Data Centers\s+1\d\s", out, re.M)
     assert "HVAC" in out, "--layers lists the role titles of each layer"
     assert max(len(line) for line in out.splitlines()) <= 120
 

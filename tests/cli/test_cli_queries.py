@@ -101,7 +101,7 @@ def test_query_json_values_are_full_iris_and_lexical_forms(run):
     code, out, _ = run("query", "layers", "-f", "json")
     data = json.loads(out)
     assert code == 0
-    assert data[0] == {"order": "1", "name": "Research", "roles": "2", "layer": BASE + "layer/research"}
+    assert data[0] == {"order": "1", "name": "Data Centers", "roles": "11", "layer": BASE + "layer/data-center"}
 
 
 def test_query_json_null_for_unbound_cells(run):
@@ -136,13 +136,13 @@ def test_query_markdown_has_a_header_separator(run):
     assert code == 0
     assert lines[0] == "| order | name | roles | layer |"
     assert lines[1] == "|---|---|---|---|"
-    assert lines[2] == "| 1 | Research | 2 | layer:research |"
+    assert lines[2] == "| 1 | Data Centers | 11 | layer:data-center |"
     assert len(lines) == 2 + 11
 
 
 def test_query_limit_option_caps_rows(run):
     code, out, err = run("query", "layers", "--limit", "3", "-f", "json")
-    assert code == 0 and [r["name"] for r in json.loads(out)] == ["Research", "Engineering", "Data"]
+    assert code == 0 and [r["name"] for r in json.loads(out)] == ["Data Centers", "Infrastructure", "Cloud and Platform Engineering"]
     code, out, err = run("query", "nearest-roles", "-p", "role=Data Scientist", "-n", "2")
     assert code == 0 and err.strip() == "(2 rows)"
 

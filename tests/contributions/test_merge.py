@@ -114,7 +114,7 @@ def test_added_role_shows_up_in_queries_and_describe(kb):
     result = add_contributions([PROMPT])
     assert result.module == kb.module
     assert result.terms == ("role:prompt-engineer", "skill:prompt-design")
-    assert result.triples_added == 25
+    assert result.triples_added == 32
     assert result.report.conforms
 
     graph = KnowledgeGraph()  # what the next command sees: the knowledge base with the merged module
@@ -163,7 +163,6 @@ roles:
     alignments: [{target: "isco:C2512", match: broad}]
     concerns: [unsafe-hallucinated-output, prompt-injection]
     collaborates_with: [product-manager]
-    overlaps: [ai-engineer]
     specialises: [ai-engineer]
     optional_skills: [documentation, vector-databases]
     essential_skills: [foundation-model-selection, prompt-design, output-evaluation]
@@ -325,7 +324,7 @@ def test_cli_add_reports_what_it_merged(kb, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (f"merged 2 terms (role:prompt-engineer, skill:prompt-design) into {kb.module} "
-                            "(+25 triples)\n")
+                            "(+32 triples)\n")
 
 
 def test_cli_add_refused_prints_the_report_and_exits_1(kb, capsys):

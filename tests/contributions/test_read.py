@@ -61,6 +61,10 @@ PREFIXES = """\
 @prefix dcterms: <http://purl.org/dc/terms/> .
 """
 
+#: What the YAML builder adds to every contributed term: it is an editorial addition, not a statement of the article.
+EDITORIAL = (' ; aiw:basis aiw:Editorial ; dcterms:source src:editors ; '
+             'skos:editorialNote "Contributed through the aiworkforce contribution workflow; not drawn from the article."@en')
+
 # Pairs written for this test, beside the example pair in examples/contributions/. Each YAML document and its
 # Turtle twin must give isomorphic graphs.
 HYBRID_YAML = """\
@@ -88,7 +92,7 @@ role:grid-aware-ml-engineer a aiw:HybridRole ;
     aiw:combinesExpertise skill:energy-optimisation ;
     aiw:expectedToUnderstand concern:electrical-capacity , skill:hvac-systems ;
     aiw:titleMayDenote role:ml-engineer ;
-    dcterms:source src:hybrid-professional .
+    dcterms:source src:hybrid-professional""" + EDITORIAL + """ .
 """
 
 SKILLS_CONCERNS_YAML = """\
@@ -114,21 +118,22 @@ concerns:
     label: Vague risk
 """
 SKILLS_CONCERNS_TTL = PREFIXES + """
-skill:carbon-aware-scheduling a aiw:DomainKnowledge ;
+skill:carbon-aware-scheduling a aiw:Skill ; aiw:skillType aiw:Knowledge ; aiw:reuseLevel aiw:SectorSpecific ;
     skos:inScheme scheme:skills ;
     skos:prefLabel "Carbon-aware scheduling"@en ;
     skos:altLabel "Green scheduling"@en , "Carbon-aware computing"@en ;
     skos:definition "Moving flexible compute work to the hours and places where electricity is cleanest."@en ;
     aiw:mitigates concern:environmental-impact , concern:grid-strain ;
-    dcterms:source src:data-centers .
-skill:negotiation a aiw:TransferableSkill ; skos:inScheme scheme:skills ; skos:prefLabel "Negotiation"@en .
+    dcterms:source src:data-centers""" + EDITORIAL + """ .
+skill:negotiation a aiw:Skill ; aiw:skillType aiw:SkillCompetence ; aiw:reuseLevel aiw:Transversal ;
+    skos:inScheme scheme:skills ; skos:prefLabel "Negotiation"@en""" + EDITORIAL + """ .
 concern:grid-strain a aiw:FacilityDemand ;
     skos:inScheme scheme:concerns ;
     skos:prefLabel "Grid strain"@en ;
     skos:definition "Large AI campuses draw so much power that the local grid struggles at peak hours."@en ;
     aiw:relevantInSector sector:public-services , sector:finance ;
-    dcterms:source src:data-centers .
-concern:vague-risk a aiw:Concern ; skos:inScheme scheme:concerns ; skos:prefLabel "Vague risk"@en .
+    dcterms:source src:data-centers""" + EDITORIAL + """ .
+concern:vague-risk a aiw:Concern ; skos:inScheme scheme:concerns ; skos:prefLabel "Vague risk"@en""" + EDITORIAL + """ .
 """
 
 ALIGNMENTS_YAML = """\
@@ -157,7 +162,7 @@ role:web-ml-developer a aiw:Role ;
     skos:exactMatch isco:C2513 ;
     skos:closeMatch esco:11111111-2222-3333-4444-555555555555 ;
     skos:narrowMatch onet:15-1254.00 ;
-    skos:relatedMatch isco:C2512 .
+    skos:relatedMatch isco:C2512""" + EDITORIAL + """ .
 isco:C2513 a aiw:ISCOUnitGroup ;
     skos:inScheme <http://data.europa.eu/esco/concept-scheme/isco> ;
     skos:notation "2513" ;
@@ -210,7 +215,7 @@ def test_example_yaml_and_turtle_are_isomorphic(yaml_path, ttl_path):
     from_yaml = load_contribution(yaml_path)
     from_ttl = load_contribution(ttl_path)
     assert (from_yaml.format, from_ttl.format) == ("yaml", "turtle")
-    assert len(from_yaml.graph) == len(from_ttl.graph) == 25
+    assert len(from_yaml.graph) == len(from_ttl.graph) == 32
     assert isomorphic(from_yaml.graph, from_ttl.graph), explain(from_yaml.graph, from_ttl.graph)
     assert from_yaml.defined == from_ttl.defined == {ROLE("prompt-engineer"), SKILL("prompt-design")}
 
@@ -277,13 +282,14 @@ def test_yaml_lines_of_the_prompt_engineer_example():
         (role, AIW.requiresEssentialSkill, SKILL("foundation-model-selection")): 10,
         (role, AIW.requiresOptionalSkill, SKILL("documentation")): 11,
         (role, AIW.specialises, ROLE("ai-engineer")): 12,
-        (role, AIW.overlapsWith, ROLE("ai-engineer")): 13,
         (role, AIW.collaboratesWith, ROLE("product-manager")): 14,
         (role, AIW.addressesConcern, CONCERN("unsafe-hallucinated-output")): 15,
         (role, SKOS.broadMatch, URIRef("http://data.europa.eu/esco/isco/C2512")): 18,
         (role, DCTERMS.source, URIRef(f"{BASE}source/engineering-layer")): 19,
         (skill, SKOS.prefLabel, None): 22,
-        (skill, RDF.type, AIW.TechnicalSkill): 23,  # the line of `kind:`
+        (skill, RDF.type, AIW.Skill): 23,  # the line of `kind:`
+        (skill, AIW.skillType, AIW.SkillCompetence): 23,
+        (role, AIW.basis, AIW.Editorial): 3,  # contributed terms are editorial: the line of the slug
         (skill, SKOS.definition, None): 24,
         (skill, AIW.mitigates, CONCERN("prompt-injection")): 27,
         (skill, DCTERMS.source, None): 28,

@@ -27,7 +27,7 @@ def test_knowledge_base_meets_coverage_floor(core):
     assert result.count(AIW.Role) >= 45
     assert result.count(AIW.HybridRole) == 5
     assert result.count(AIW.Skill) >= 90
-    assert result.count(AIW.TransferableSkill) == 10
+    assert len(set(core.subjects(AIW.reuseLevel, AIW.Transversal))) == 10  # the skills that travel
     assert result.count(AIW.Concern) >= 25
     assert result.count(AIW.GuidingQuestion) == 4
 
@@ -35,7 +35,7 @@ def test_knowledge_base_meets_coverage_floor(core):
 def test_layers_in_stack_order_with_their_roles(core):
     layers = stats(core).layers
     assert [layer.order for layer in layers] == sorted(layer.order for layer in layers)
-    assert layers[0].label == "Research"
+    assert layers[0].label == "Data Centers"  # listed from the physical base upwards
     by_label = {layer.label: layer for layer in layers}
     assert "Data Engineer" in by_label["Data"].roles
     assert all(layer.roles for layer in layers), "every layer has roles"

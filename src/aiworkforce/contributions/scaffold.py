@@ -60,6 +60,8 @@ role:{slug}
     a aiw:Role ;                               # aiw:HybridRole for a role that joins two fields
     skos:inScheme scheme:roles ;
     skos:prefLabel "{label}"@en ;
+    aiw:basis aiw:Editorial ; dcterms:source src:editors ;   # a contributed role is an editorial addition
+    skos:editorialNote "Contributed through the aiworkforce contribution workflow; not drawn from the article."@en ;
     # skos:altLabel "Another title"@en ;
     # skos:definition "1-3 sentences in your own words: what the role does and why."@en ;
     # aiw:inLayer layer:engineering ;          # at least one layer (see ontology/layers.ttl)
