@@ -18,6 +18,7 @@ SKILL = lambda slug: URIRef(f"{BASE}skill/{slug}")  # noqa: E731
 QUESTION = lambda slug: URIRef(f"{BASE}question/{slug}")  # noqa: E731
 
 PREFIXES = """
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
 @prefix aiw: <https://w3id.org/aiworkforce/ontology#> .
 @prefix role: <https://w3id.org/aiworkforce/role/> .
 @prefix layer: <https://w3id.org/aiworkforce/layer/> .
@@ -72,7 +73,8 @@ def test_roles_are_classified_by_layer(reasoned):
     closure, asserted = reasoned.closure, reasoned.asserted
     assert (ROLE("ai-security-specialist"), RDF.type, AIW.SecurityRole) not in asserted
     assert (ROLE("ai-security-specialist"), RDF.type, AIW.SecurityRole) in closure
-    assert (ROLE("physical-security-specialist"), RDF.type, AIW.SecurityRole) in closure
+    # the article puts physical security with the data centers, not with cybersecurity
+    assert (ROLE("physical-security-specialist"), RDF.type, AIW.SecurityRole) not in closure
     assert (ROLE("physical-security-specialist"), RDF.type, AIW.DataCenterRole) in closure
     assert (ROLE("data-engineer"), RDF.type, AIW.SecurityRole) not in closure
     data_center_roles = set(closure.subjects(RDF.type, AIW.DataCenterRole))
@@ -189,6 +191,8 @@ def schema() -> Graph:
 
 
 def test_rules_engine_gives_owlrls_closure_on_the_shipped_graph(core, reasoned):
+    # the default engine must not have handed the shipped graph to owlrl, or this compares owlrl with itself
+    assert reasoned.engine != "owlrl" and reasoned.fallback is None
     reference = reason(core, reasoner="owlrl")
     assert set(reasoned.closure) == set(reference.closure)
     assert reasoned.inconsistencies == reference.inconsistencies == ()
@@ -198,6 +202,9 @@ def test_rules_engine_gives_owlrls_closure_on_the_shipped_graph(core, reasoned):
     "role:x a aiw:Role ; aiw:specialises role:y . role:y a aiw:Role ; aiw:specialises role:z . role:z a aiw:Role .",
     "role:x a aiw:Role ; aiw:inLayer layer:data ; aiw:combinesRole role:y . role:y a aiw:Role ; aiw:inLayer layer:security .",
     "role:x aiw:requiresEssentialSkill skill:s . skill:s aiw:isSkillFor role:w .",
+    # reification and containers carry no OWL 2 RL semantics; the compiled rules accept them and derive nothing
+    "_:st a rdf:Statement ; rdf:subject role:x ; rdf:predicate aiw:inLayer ; rdf:object layer:data ; rdf:value 1 .",
+    "_:b a rdf:Bag ; rdf:_1 role:x . _:q a rdf:Seq . _:a a rdf:Alt .",
 ])
 def test_rules_engine_agrees_with_owlrl_on_small_graphs(schema, turtle):
     graph = small(schema, turtle)

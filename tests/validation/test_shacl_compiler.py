@@ -341,6 +341,30 @@ def test_a_store_is_validated_without_rdflib(core, compiled):
         validate_fast(graph, store=store)
 
 
+def test_this_inside_exists_in_a_disjunction_is_compiled_and_agrees():
+    """``FILTER (NOT EXISTS {$this ...} || NOT EXISTS {...})``: EXISTS sees the outer solution, so the compiled
+    join equals pre-binding; the engine must compile it (not refuse) and give pySHACL's results."""
+    shapes = Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:Thing ; sh:sparql [ sh:message "m" ; sh:select \"""
+            PREFIX ex: <http://example.org/>
+            SELECT $this WHERE {
+              $this ex:basis ex:Editorial .
+              FILTER (NOT EXISTS { $this ex:note ?n } || NOT EXISTS { $this ex:source ?s . ?s a ex:Editors })
+            }\""" ] .""", format="turtle")
+    data = Graph().parse(data="""
+        @prefix ex: <http://example.org/> .
+        ex:good a ex:Thing ; ex:basis ex:Editorial ; ex:note "n" ; ex:source ex:ed . ex:ed a ex:Editors .
+        ex:no-note a ex:Thing ; ex:basis ex:Editorial ; ex:source ex:ed .
+        ex:no-source a ex:Thing ; ex:basis ex:Editorial ; ex:note "n" ; ex:source ex:other .
+        ex:stated a ex:Thing ; ex:basis ex:Stated .""", format="turtle")
+    compile_shapes(shapes)  # no UnsupportedShapeError
+    expected = validate(data, shapes=shapes, engine="pyshacl").problems
+    actual = validate_fast(data, shapes=shapes).problems
+    assert {str(p.focus) for p in actual} == {"http://example.org/no-note", "http://example.org/no-source"}
+    assert_same(expected, actual, "$this inside EXISTS in a disjunction")
+
+
 def test_literals_come_back_as_rdflib_wrote_them():
     """Oxigraph canonicalises literals; results still carry the rdflib graph's own terms."""
     shapes = Graph().parse(data=EXTRA_SHAPES, format="turtle")
@@ -382,6 +406,10 @@ UNSUPPORTED = {
     "$this in a nested group": (
         (f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ {M} ; sh:select "
          '"SELECT $this WHERE { { FILTER (false) } UNION { FILTER ($this = ex:a) } }" ] .'),
+        "nested group"),
+    "$this in a UNION inside NOT EXISTS": (
+        (f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ {M} ; sh:select "
+         '"SELECT $this WHERE { FILTER (NOT EXISTS { { ?x ex:p ?y FILTER (?x = $this) } UNION { ?x ex:q ?y } }) }" ] .'),
         "nested group"),
     "aggregate in a SPARQL constraint": (
         (f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ {M} ; sh:select "

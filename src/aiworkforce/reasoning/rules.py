@@ -62,6 +62,8 @@ _UNSUPPORTED = {
 SUPPORTED_VOCABULARY = {
     RDF.type, RDF.first, RDF.rest, RDF.nil, RDF.List, RDF.Property, RDF.langString, RDF.PlainLiteral,
     RDF.XMLLiteral, RDF.HTML,
+    # reification and containers: OWL 2 RL gives them no semantics (owlrl's clean closure derives nothing from them)
+    RDF.Statement, RDF.subject, RDF.predicate, RDF.object, RDF.value, RDF.Bag, RDF.Seq, RDF.Alt,
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDFS.Class, RDFS.Resource, RDFS.Literal,
     RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy,
     OWL.Class, OWL.Thing, OWL.Restriction, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,

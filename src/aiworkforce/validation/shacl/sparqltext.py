@@ -229,9 +229,9 @@ def prebinding_is_join(query: str, variables: tuple[str, ...] = ("this",)) -> bo
         not use them. EXISTS patterns are evaluated with the outer solution, so their own top is a top."""
         if isinstance(expr, CompValue):
             if expr.name.startswith("Builtin_") and "EXISTS" in expr.name and "graph" in expr:
-                if not walk(expr["graph"], top):
-                    return False
-                return True
+                # rdflib keeps the translated pattern as an attribute (``expr.graph``); ``expr["graph"]`` is the
+                # pattern as parsed, which ``walk`` cannot read
+                return walk(expr.graph, top)
             return all(safe_expr(v, top) for k, v in expr.items() if k not in ("_vars",))
         if isinstance(expr, (list, tuple)):
             return all(safe_expr(x, top) for x in expr)
