@@ -16,7 +16,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from aiworkforce.namespaces import AIW, BASE
+from aiworkforce.rdf.namespaces import AIW
+from aiworkforce.rdf.prefixes import BASE
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ROLE, SKILL, CONCERN, LAYER, SRC = (f"{BASE}{k}/" for k in ("role", "skill", "concern", "layer", "source"))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from aiworkforce.namespaces import AIW, BASE
+from aiworkforce.rdf.namespaces import AIW
+from aiworkforce.rdf.prefixes import BASE
 
 EXPECTED = {
     "ai-consultant": ["ConsultingRole"],
