@@ -306,9 +306,14 @@ WORDS_UK = {"optimization": "optimisation", "utilization": "utilisation", "virtu
 
 
 def find(core, text: str) -> set:
+    """The nodes whose preferred, alternative or hidden label is the text, or its singular (the article's plural)."""
     key = " ".join(words(text))
-    return {n for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel) for n, label in core.subject_objects(p)
-            if " ".join(words(str(label))) == key and str(n).startswith(BASE)}
+    labels = [(n, " ".join(words(str(label)))) for p in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+              for n, label in core.subject_objects(p) if str(n).startswith(BASE)]
+    exact = {n for n, label in labels if label == key}
+    if exact or not key.endswith("s"):
+        return exact
+    return {n for n, label in labels if label == key[:-1]}
 
 
 # The article's concepts, read from the whole article, and the node each must find by its wording.
@@ -367,6 +372,28 @@ CHECKLIST = [
     ("hallucinate unsafe outputs", c("unsafe-hallucinated-output")), ("phishing campaigns", c("ai-generated-phishing")),
     ("research layer", l("research")), ("engineering layer", l("engineering")), ("data centers", l("data-center")),
     ("healthcare", URIRef(f"{BASE}sector/healthcare")), ("public services", URIRef(f"{BASE}sector/public-services")),
+    ("finance", URIRef(f"{BASE}sector/finance")), ("hiring", URIRef(f"{BASE}sector/hiring")),
+    ("education", URIRef(f"{BASE}sector/education")),
+    ("consultants", r("ai-consultant")), ("platform teams", r("platform-engineer")),
+    ("critical facilities engineering", r("critical-facilities-engineer")),
+    ("site reliability engineering", r("site-reliability-engineer")),
+    ("hybrid professional", AIW.HybridRole), ("attack surfaces", AIW.AIAttackSurface),
+    ("platform engineering", l("cloud-platform")), ("cloud platforms", l("cloud-platform")),
+    ("infrastructure engineering", l("infrastructure")), ("data engineering", l("data")),
+    ("data center industry", l("data-center")), ("DevOps", l("operations")),
+    ("new architectures", s("model-architecture-design")), ("publishing papers", s("research-publishing")),
+    ("monitoring systems", s("model-monitoring")), ("selecting foundation models", s("foundation-model-selection")),
+    ("optimizing prompts", s("prompt-optimisation")), ("evaluating outputs", s("output-evaluation")),
+    ("business logic", s("business-logic")), ("software engineering principles", s("software-engineering-principles")),
+    ("databases", s("databases")), ("internal developer experiences", s("developer-experience")),
+    ("technical understanding", s("technical-literacy")), ("broad technical knowledge", s("broad-technical-knowledge")),
+    ("communication skills", s("communication")),
+    ("cooling technologies", c("cooling")), ("electrical capacity", c("electrical-capacity")),
+    ("software exploitation", c("accelerated-software-exploitation")),
+    ("What systems need to be built?", URIRef(f"{BASE}question/what-systems-to-build")),
+    ("What infrastructure must be maintained?", URIRef(f"{BASE}question/what-infrastructure-to-maintain")),
+    ("What decisions require human judgment?", URIRef(f"{BASE}question/what-decisions-need-human-judgment")),
+    ("What constraints shape successful deployments?", URIRef(f"{BASE}question/what-constraints-shape-deployment")),
 ]
 
 

@@ -13,6 +13,7 @@ Each file opens with grlc-compatible decorator comments: lines starting with ``#
     #+     description: the role to profile, by title, slug, CURIE or IRI
 
 A parameter of kind ``integer`` with ``limit: true`` caps the number of rows instead of binding a variable.
+A parameter of kind ``literal`` may list the only ``values:`` it accepts; any other value is a usage error.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class Param:
     example: str | None = None
     description: str = ""
     limit: bool = False
+    values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,12 @@ def _param(raw: dict, where: str) -> Param:
     if kind not in KINDS:
         raise DataError(f"{where}: parameter {raw['name']!r} has unknown kind {kind!r}")
     default = raw.get("default")
+    values = raw.get("values") or []
+    if not isinstance(values, list) or (values and kind != "literal"):
+        raise DataError(f"{where}: parameter {raw['name']!r}: 'values' is a list, for literal parameters only")
+    values = tuple(str(v) for v in values)
+    if values and default is not None and str(default) not in values:
+        raise DataError(f"{where}: parameter {raw['name']!r}: the default {default!r} is not one of its values")
     return Param(
         name=str(raw["name"]),
         kind=kind,
@@ -92,6 +100,7 @@ def _param(raw: dict, where: str) -> Param:
         example=None if raw.get("example") is None else str(raw["example"]),
         description=str(raw.get("description", "")),
         limit=bool(raw.get("limit", False)),
+        values=values,
     )
 
 

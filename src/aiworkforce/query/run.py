@@ -53,6 +53,9 @@ def bind_params(query: StoredQuery, values: Mapping[str, str], engine) -> tuple[
             else:
                 bindings[param.name] = Term.literal(str(number), XSD_INTEGER)
         elif param.kind == "literal":
+            if param.values and str(raw) not in param.values:
+                raise UsageError(f"parameter {param.name!r} of query {query.name!r} cannot be {raw!r}",
+                                 hint=f"use one of: {', '.join(param.values)}")
             bindings[param.name] = Term.literal(str(raw))
         else:
             cls = expand_curie(param.cls) if param.cls else None
