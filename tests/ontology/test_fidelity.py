@@ -10,6 +10,7 @@ typographic quotes normalised) in a section its node cites. tests/data/article-r
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import importlib.util
 import re
@@ -408,3 +409,79 @@ def test_preferred_labels_follow_one_spelling_convention(core):
           if str(n).startswith(BASE) and any(w in WORDS_UK for w in words(str(label)))]
     assert not us, us
     assert find(core, "Energy Optimization Engineer") == {r("energy-optimization-engineer")}
+
+
+# -- the crosswalk examples ------------------------------------------------------------------------------------------
+
+MATCHES = {"exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broad": SKOS.broadMatch, "related": SKOS.relatedMatch,
+           "narrow": SKOS.narrowMatch}
+ISCO, ESCO, ONET = ("http://data.europa.eu/esco/isco/C", "http://data.europa.eu/esco/occupation/",
+                    "https://www.onetonline.org/link/summary/")
+
+
+@pytest.fixture(scope="module")
+def esco_groups() -> dict[str, str]:
+    """ESCO occupation IRI -> its ISCO-08 unit group, from the committed extract of the official release."""
+    with open(DATA / "reference" / "esco-1.2.0-occupations_en.csv", encoding="utf-8", newline="") as f:
+        return {row["conceptUri"]: row["iscoGroup"] for row in csv.DictReader(f)}
+
+
+def targets(core, role, *kinds, prefix=""):
+    return {str(o) for k in kinds for o in core.objects(role, MATCHES[k]) if str(o).startswith(prefix)}
+
+
+def mapped_roles(core):
+    return {s for p in MATCHES.values() for s in core.subjects(p) if str(s).startswith(ROLE)}
+
+
+def test_isco_groups_agree_with_the_esco_occupations_matched(core, esco_groups):
+    """The ISCO group of a role is the one ESCO files its matched occupation under (threat intelligence, IAM and
+    critical facilities once disagreed): an ESCO occupation under another group is a broad or related match."""
+    roles = mapped_roles(core)
+    assert len(roles) == 48
+    checked = 0
+    for role in roles:
+        groups = {t[len(ISCO):] for t in targets(core, role, "exact", "close", "broad", prefix=ISCO)}
+        esco = targets(core, role, "exact", "close", prefix=ESCO)
+        for occupation in esco:
+            assert esco_groups[occupation] in groups, (role, occupation, esco_groups[occupation], groups)
+            checked += 1
+    assert checked >= 19
+
+
+def test_physical_security_is_a_security_manager_not_a_guard(core, esco_groups):
+    role = r("physical-security-specialist")
+    assert ISCO + "5414" not in targets(core, role, *MATCHES)
+    close = targets(core, role, "exact", "close", prefix=ESCO)
+    assert close and {esco_groups[o] for o in close} == {"1219"}
+
+
+def test_the_compliance_specialist_is_the_articles_security_specialism(core):
+    """The article lists compliance among security specialisms: the role is security compliance (ISCO 2529 with the
+    security professionals), not a general compliance officer, and its definition says so."""
+    role = r("compliance-specialist")
+    assert core.value(role, DCTERMS.source) == URIRef(SRC + "cybersecurity")
+    assert targets(core, role, "exact", "close", "broad", prefix=ISCO) == {ISCO + "2529"}
+    assert "security" in str(core.value(role, SKOS.definition)).lower()
+
+
+def test_data_quality_and_ai_engineer_use_their_onet_titles(core):
+    dq = r("data-quality-engineer")
+    assert targets(core, dq, *MATCHES, prefix=ONET)
+    assert "no counterpart" not in " ".join(str(n) for n in core.objects(dq, SKOS.note)).lower()
+    # O*NET 29.2 files the alternate title "AI Engineer" under 15-1221.00 (onet-29.2-alternate-titles.csv)
+    assert ONET + "15-1221.00" in targets(core, r("ai-engineer"), *MATCHES)
+
+
+def test_every_mapped_role_gives_the_reason_for_its_match_types(core):
+    for role in mapped_roles(core):
+        notes = [str(n) for n in core.objects(role, SKOS.note) if str(n).startswith("Crosswalk: ")]
+        assert len(notes) == 1 and len(notes[0]) > 40, role
+
+
+@pytest.mark.parametrize("hybrid", sorted(HYBRIDS))
+def test_hybrids_map_only_broadly_and_only_to_their_base_occupations(core, hybrid):
+    base = r(HYBRIDS[hybrid][0])
+    mine = targets(core, r(hybrid), *MATCHES)
+    assert mine and mine == targets(core, r(hybrid), "broad")
+    assert mine <= targets(core, base, *MATCHES)
