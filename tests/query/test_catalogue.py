@@ -224,3 +224,28 @@ def test_a_query_name_that_is_not_kebab_case_is_a_data_error(tmp_path):
     path = _write(tmp_path, "Bad_Name.rq", "#+ summary: Badly named\n" + GOOD_BODY)
     with pytest.raises(DataError, match="hyphens"):
         load_query(path)
+
+
+# -- parameters with a fixed set of values -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["skill-gap", "nearest-roles"])
+def test_basis_takes_only_all_or_article(kg, name):
+    query = get_query(name)
+    assert query.param("basis").values == ("all", "article")
+    params = {p.name: p.example for p in query.params if p.required}
+    with pytest.raises(UsageError) as info:
+        run_query(kg, name, {**params, "basis": "Article"})
+    assert "cannot be 'Article'" in info.value.message and info.value.hint == "use one of: all, article"
+
+
+def test_values_are_declared_for_literal_parameters_only(tmp_path):
+    path = tmp_path / "bad.rq"
+    path.write_text("#+ summary: x\n#+ params:\n#+   - name: n\n#+     kind: integer\n#+     values: [1, 2]\n"
+                    "SELECT * WHERE { }\n")
+    with pytest.raises(DataError, match="for literal parameters only"):
+        load_query(path)
+    path.write_text("#+ summary: x\n#+ params:\n#+   - name: b\n#+     kind: literal\n#+     default: some\n"
+                    "#+     values: [all, article]\nSELECT * WHERE { }\n")
+    with pytest.raises(DataError, match="not one of its values"):
+        load_query(path)

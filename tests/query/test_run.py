@@ -624,3 +624,53 @@ def test_unsupported_function_follows_sparql_error_semantics_on_rdflib(kg):
     assert result.rows == ()
     assert run_sparql(kg, UNKNOWN_FUNCTION.replace("FILTER(<http://example.org/no-such-function>(?o))", ""),
                       engine="rdflib").rows, "without the FILTER the same pattern has rows"
+
+
+# -- provenance of the graph (issue 12) --------------------------------------------------------------------------
+
+def test_provenance_counts_terms_and_links_by_basis(kg, core):
+    rows = {(r["what"], r["kind"]): r for r in records(kg, "provenance")}
+    roles = rows[("term", "roles")]
+    assert (int(roles["stated"]), int(roles["implied"]), int(roles["editorial"])) == (21, 19, 8)
+    assert int(roles["total"]) == 48
+    essential = rows[("link", "requires essential skill")]
+    assert int(essential["total"]) == len(set(core.subject_objects(AIW.requiresEssentialSkill)))
+    assert sum(int(essential[k]) for k in ("stated", "implied", "editorial")) == int(essential["total"])
+
+
+def test_evidence_shows_the_passages_behind_a_role(kg):
+    rows = records(kg, "evidence", {"role": "Cloud Architect"})
+    assert rows[0]["link"] == "the role itself"
+    policy = [r for r in rows if r["target"] == "Policy automation"]
+    assert policy and policy[0]["basis"] == "stated by the article"
+    assert policy[0]["quote"] == "Infrastructure as code, policy automation, observability"
+    editorial = [r for r in rows if r["basis"] == "editorial addition"]
+    assert editorial and all(r["reason"] and not r["quote"] for r in editorial)
+
+
+def test_trends_carry_their_evidence(kg):
+    rows = records(kg, "trends")
+    data = [r for r in rows if r["term"] == LAYER + "data"]
+    assert data and data[0]["trend"] == "evolving" and "beyond batch processing" in data[0]["quote"]
+    assert all(r["quote"] and r["section"] for r in rows)
+
+
+def test_skill_gap_basis_article_keeps_only_what_the_article_backs(kg):
+    params = {"from": "Software Engineer", "to": "Infrastructure Engineer"}
+    everything = records(kg, "skill-gap", params)
+    article = records(kg, "skill-gap", {**params, "basis": "article"})
+    assert article and {r["provenance"] for r in article} <= {"stated by the article", "implied by the article"}
+    assert {r["skill"] for r in article} <= {r["skill"] for r in everything}
+    assert records(kg, "skill-gap", {**params, "basis": "all"}) == everything
+    # the ML engineer's editorial essential skills are dropped, the article's kept
+    ml = records(kg, "skill-gap", {"from": "Data Scientist", "to": "Machine Learning Engineer", "basis": "article"})
+    assert "Training pipelines" in {r["skillName"] for r in ml}
+
+
+def test_nearest_roles_mark_editorial_roles_and_links(kg):
+    rows = records(kg, "nearest-roles", {"role": "Data Engineer"})
+    assert {r["otherName"]: r["provenance"] for r in rows}["Data Architect"] == "editorial addition"
+    assert all(0 <= int(r["fromArticle"]) <= int(r["shared"]) for r in rows)
+    article = records(kg, "nearest-roles", {"role": "Data Engineer", "basis": "article"})
+    assert article and all(int(r["fromArticle"]) == int(r["shared"]) for r in article)
+    assert "Data Architect" not in {r["otherName"] for r in article}, "an editorial role has no article-backed skills"
