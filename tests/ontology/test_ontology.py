@@ -97,6 +97,17 @@ def test_no_sentence_of_the_article_is_copied(core):
     assert not copied, "\n".join(map(str, copied))
 
 
+def test_shapes_queries_and_checks_copy_no_sentence_of_the_article():
+    """The same 7-word test over every other shipped text: shape messages, query and check headers."""
+    module = _shingles()
+    article = set((DATA / "article-shingles.txt").read_text().split())
+    files = [*sorted((ROOT / "shapes").glob("*.ttl")), *sorted((ROOT / "queries").glob("*.rq")),
+             *sorted((ROOT / "checks").glob("*.rq"))]
+    assert len(files) > 30
+    copied = [path.name for path in files if module.shingles(path.read_text(encoding="utf-8")) & article]
+    assert not copied, copied
+
+
 def test_copy_detector_can_fire():
     module = _shingles()
     article = set((DATA / "article-shingles.txt").read_text().split())
