@@ -387,6 +387,8 @@ def test_concerns_by_kind(kg):
     prompt = next(r for r in rows if r["concernName"] == "Prompt injection")
     assert prompt["kind"] == "AI attack surface" and int(prompt["roles"]) == 3
     assert Counter(r["kind"] for r in rows)["governance principle"] == 6
+    kinds = {r["concernName"]: r["kind"] for r in rows}
+    assert kinds["Unsafe hallucinated output"] == kinds["Model information leakage"] == "AI model risk"
 
 
 def test_roles_for_concern_prompt_injection(kg):
