@@ -285,6 +285,7 @@ def main() -> int:
     parser.add_argument("--cli", type=int, default=200, help="sparql inputs run through the CLI entry point")
     parser.add_argument("--workers", type=int, default=1, help="forked worker processes (validate, sparql)")
     parser.add_argument("--keep", type=Path, default=None, help="write failing inputs here")
+    parser.add_argument("--targets", default="sparql,endpoint,validate", help="which targets, in this order")
     args = parser.parse_args()
     import tempfile
 
@@ -297,30 +298,27 @@ def main() -> int:
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         started = time.monotonic()
-        report = {}
-        for target, run in (("validate", lambda: fuzz_validate(v_inputs, Path(tmp), args.workers)),
-                            ("sparql", lambda: fuzz_sparql(q_inputs, args.cli, Path(tmp), args.workers)),
-                            ("endpoint", lambda: fuzz_endpoint(q_inputs))):
-            report[target] = run()
-            print(f"{target}: done after {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        targets = {"sparql": lambda: fuzz_sparql(q_inputs, args.cli, Path(tmp), args.workers),
+                   "endpoint": lambda: fuzz_endpoint(q_inputs),
+                   "validate": lambda: fuzz_validate(v_inputs, Path(tmp), args.workers)}
+        for target in args.targets.split(","):
+            began = time.monotonic()
+            res = targets[target]()
+            n = sum(len(v) for v in res.values())
+            bad = {k: v for k, v in res.items() if k != "ok" and v}
+            failed = failed or bool(bad)
+            print(f"{target:9} {n:5} inputs: {len(res.get('crash', []))} crashes (exit 3 / 500 / traceback), "
+                  f"{len(res.get('signal', []))} signals, {len(res.get('hang', []))} hangs over {HANG:g} s "
+                  f"({time.monotonic() - began:.0f} s)", flush=True)
+            if args.keep and bad:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                for kind, indices in bad.items():
+                    for i in indices:
+                        suffix, data = v_inputs[i] if target == "validate" else (".rq", q_inputs[i])
+                        (args.keep / f"{target}-{kind}-{i}{suffix}").write_bytes(data)
         took = time.monotonic() - started
-    for target, res in report.items():
-        n = sum(len(v) for v in res.values())
-        bad = {k: v for k, v in res.items() if k != "ok" and v}
-        failed = failed or bool(bad)
-        print(f"{target:9} {n:5} inputs: {len(res.get('crash', []))} crashes (exit 3 / 500 / traceback), "
-              f"{len(res.get('signal', []))} signals, {len(res.get('hang', []))} hangs over {HANG:g} s")
-        if args.keep and bad:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            for kind, indices in bad.items():
-                for i in indices:
-                    if target == "validate":
-                        suffix, data = v_inputs[i]
-                    else:
-                        suffix, data = ".rq", q_inputs[i]
-                    (args.keep / f"{target}-{kind}-{i}{suffix}").write_bytes(data)
     print(f"connections to the loopback listener: {listener.hits}")
-    print(f"total: {len(v_inputs) + 2 * len(q_inputs)} runs in {took:.0f} s")
+    print(f"total: {args.inputs} inputs in {took:.0f} s (seed {args.seed})")
     return 1 if failed or listener.hits else 0
 
 
