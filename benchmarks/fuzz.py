@@ -186,10 +186,12 @@ def fuzz_validate(inputs: list[tuple[str, bytes]], folder: Path, workers: int) -
     return _in_workers(paths, folder, workers, _validate_one)
 
 
-def _in_workers(todo: list, folder: Path, workers: int, run_one) -> dict[str, list[int]]:
+def _in_workers(todo: list, folder: Path, workers: int, run_one, overrun: str = "hang") -> dict[str, list[int]]:
     """Run ``run_one(item)`` for every ``(index, item)`` in forked workers; a worker killed by a signal marks the
-    input it was on, and the rest of its share runs in a new worker."""
-    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": []}
+    input it was on, and the rest of its share runs in a new worker. An input still running ``HANG`` + 5 s after it
+    started (an engine busy in native code never sees the alarm) gets its worker killed and the verdict
+    ``overrun``: a hang, or for queries "stopped", what `sparql --timeout` does to it (exit 2)."""
+    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": [], "stopped": []}
     while todo:
         chunks = [todo[k::workers] for k in range(workers)]
         todo = []
@@ -203,16 +205,30 @@ def _in_workers(todo: list, folder: Path, workers: int, run_one) -> dict[str, li
                 _worker(chunk, report, run_one)
             pids[pid] = (chunk, report)
         for pid, (chunk, report) in pids.items():
-            _, status = os.waitpid(pid, 0)
+            killed, current = False, (None, time.monotonic())
+            while True:
+                got, status = os.waitpid(pid, os.WNOHANG)
+                if got:
+                    break
+                time.sleep(0.2)
+                lines = report.read_text(encoding="utf-8").split("\n") if report.exists() else []
+                last = next((l for l in reversed(lines) if l), "")
+                if last.startswith("start ") and last != current[0]:
+                    current = (last, time.monotonic())
+                elif last.startswith("start ") and time.monotonic() - current[1] > HANG + 5:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    killed, status = True, 0
+                    break
             lines = report.read_text(encoding="utf-8").split("\n") if report.exists() else []
             done = {int(l.split()[1]): l.split()[2] for l in lines if l.startswith("done ")}
             started = [int(l.split()[1]) for l in lines if l.startswith("start ")]
             for index, verdict in done.items():
                 results[verdict].append(index)
-            if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
+            if killed or os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
                 dead = next((s for s in reversed(started) if s not in done), None)
                 if dead is not None:
-                    results["signal"].append(dead)
+                    results[overrun if killed else "signal"].append(dead)
                     todo += [(i, p) for i, p in chunk if i not in done and i != dead]
     return results
 
@@ -226,7 +242,7 @@ def fuzz_sparql(queries: list[bytes], cli: int, folder: Path, workers: int) -> d
     from aiworkforce.query.run import DEFAULT_MEMORY_MIB
     from aiworkforce.query.sandbox import limit_memory
 
-    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": []}
+    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": [], "stopped": []}
     for i, data in enumerate(queries[:cli]):
         start = time.monotonic()
         out, err = io.StringIO(), io.StringIO()
@@ -250,7 +266,7 @@ def fuzz_sparql(queries: list[bytes], cli: int, folder: Path, workers: int) -> d
         return _sparql_one(graph, text)
 
     library = [(i, data.decode("utf-8", "replace")) for i, data in enumerate(queries) if i >= cli]
-    for kind, indices in _in_workers(library, folder, workers, run_one).items():
+    for kind, indices in _in_workers(library, folder, workers, run_one, overrun="stopped").items():
         results[kind] += indices
     return results
 
@@ -305,10 +321,11 @@ def main() -> int:
             began = time.monotonic()
             res = targets[target]()
             n = sum(len(v) for v in res.values())
-            bad = {k: v for k, v in res.items() if k != "ok" and v}
+            bad = {k: v for k, v in res.items() if k not in ("ok", "stopped") and v}
             failed = failed or bool(bad)
+            stopped = f", {len(res['stopped'])} stopped at the {HANG:g} s query timeout" if res.get("stopped") else ""
             print(f"{target:9} {n:5} inputs: {len(res.get('crash', []))} crashes (exit 3 / 500 / traceback), "
-                  f"{len(res.get('signal', []))} signals, {len(res.get('hang', []))} hangs over {HANG:g} s "
+                  f"{len(res.get('signal', []))} signals, {len(res.get('hang', []))} hangs over {HANG:g} s{stopped} "
                   f"({time.monotonic() - began:.0f} s)", flush=True)
             if args.keep and bad:
                 args.keep.mkdir(parents=True, exist_ok=True)
