@@ -38,11 +38,12 @@ SHAPES = {
     "constraint, escaped": lambda url: constraint(f"SELECT $this WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}"),
     "constraint, FROM": lambda url: constraint(f"SELECT $this FROM <{url}> WHERE {{ ?s ?p ?o }}"),
     "SPARQL target": lambda url: (
-        "ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ;\n"
-        f"  sh:target [ a sh:SPARQLTarget ; sh:select {_lit(f'SELECT ?this WHERE {{ SERVICE <{url}> {{ ?this ?p ?o }} }}')} ] .\n"),
+        "ex:S a sh:NodeShape ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ;\n  sh:target [ a sh:SPARQLTarget ; "
+        f"sh:select {_lit(f'SELECT ?this WHERE {{ SERVICE <{url}> {{ ?this ?p ?o }} }}')} ] .\n"),
     "SPARQL rule": lambda url: (
         "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:minCount 1 ] ;\n"
-        f"  sh:rule [ a sh:SPARQLRule ; sh:construct {_lit(f'CONSTRUCT {{ $this ex:q ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}')} ] .\n"),
+        "  sh:rule [ a sh:SPARQLRule ; sh:construct "
+        f"{_lit(f'CONSTRUCT {{ $this ex:q ?o }} WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}')} ] .\n"),
     "ASK validator": lambda url: (
         "ex:C a sh:ConstraintComponent ; sh:parameter [ sh:path ex:flag ] ;\n"
         f"  sh:validator [ a sh:SPARQLAskValidator ; sh:ask {_lit(f'ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}')} ] .\n"
