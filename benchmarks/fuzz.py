@@ -8,8 +8,10 @@ tokens spliced in (control characters, escapes, comments ended by CR, deep brack
 
 * `validate` inputs run through the CLI entry point (`aiworkforce.cli.main`) in forked workers, each input under
   a 10 s alarm; a worker killed by a signal is a crash, an input that outlives the alarm a hang.
-* `sparql` inputs run through what the command calls (`run_sparql` with the CLI's timeout and memory bounds,
-  in its network-less child), and `--cli` of them through the CLI entry point itself.
+* `sparql` inputs: `--cli` of them through the CLI entry point itself (each query in the command's bounded,
+  network-less child), the rest through what the command calls (`run_sparql`: the safety check, then the engine)
+  in forked workers with the CLI's memory ceiling, a 10 s alarm, and network, so that a SERVICE the check missed
+  would reach the listener.
 * every `sparql` input is also sent to a local endpoint (`Server`, 2 workers, loopback only).
 
 A crash is exit 3 (or an HTTP 500), a signal, or a traceback on stderr; a hang is more than 10 s. A loopback
@@ -109,18 +111,43 @@ def _run_validate(path: Path) -> tuple[int, str]:
     return code, err.getvalue()
 
 
-def _worker(items: list[tuple[int, Path]], report: Path) -> None:  # a forked child
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError()))
+class _Hang(BaseException):
+    """Raised by the alarm: a BaseException, so that the CLI's own `except Exception` (which turns anything
+    unexpected into exit 3) cannot report a hang as a crash."""
+
+
+def _alarm(*_) -> None:
+    raise _Hang()
+
+
+def _validate_one(path: Path) -> str:
+    code, err = _run_validate(path)
+    return "crash" if code == 3 or "Traceback" in err or "internal error" in err else "ok"
+
+
+def _sparql_one(graph, text: str) -> str:
+    """What `sparql` runs, less its per-query child (the CLI sample covers that): the safety check and the engine."""
+    from aiworkforce.errors import AiworkforceError
+    from aiworkforce.query.run import run_sparql
+
+    try:
+        run_sparql(graph, text)
+    except AiworkforceError as exc:
+        return "crash" if exc.exit_code == 3 else "ok"
+    return "ok"
+
+
+def _worker(items: list, report: Path, run_one, overrun: str = "hang") -> None:  # a forked child
+    signal.signal(signal.SIGALRM, _alarm)
     with report.open("a", encoding="utf-8") as log:
-        for index, path in items:
+        for index, item in items:
             log.write(f"start {index}\n")
             log.flush()
             signal.alarm(int(HANG))
             try:
-                code, err = _run_validate(path)
-                verdict = "crash" if code == 3 or "Traceback" in err or "internal error" in err else "ok"
-            except TimeoutError:
-                verdict = "hang"
+                verdict = run_one(item)
+            except _Hang:
+                verdict = overrun
             except BaseException:  # noqa: BLE001 - an escaped exception is a traceback
                 verdict = "crash"
             signal.alarm(0)
@@ -156,8 +183,15 @@ def fuzz_validate(inputs: list[tuple[str, bytes]], folder: Path, workers: int) -
         path = folder / f"v{i}{suffix}"
         path.write_bytes(data)
         paths.append((i, path))
-    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": []}
-    todo = paths
+    return _in_workers(paths, folder, workers, _validate_one)
+
+
+def _in_workers(todo: list, folder: Path, workers: int, run_one, overrun: str = "hang") -> dict[str, list[int]]:
+    """Run ``run_one(item)`` for every ``(index, item)`` in forked workers; a worker killed by a signal marks the
+    input it was on, and the rest of its share runs in a new worker. An input still running ``HANG`` + 5 s after it
+    started (an engine busy in native code never sees the alarm) gets its worker killed and the verdict
+    ``overrun``: a hang, or for queries "stopped", what `sparql --timeout` does to it (exit 2)."""
+    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": [], "stopped": []}
     while todo:
         chunks = [todo[k::workers] for k in range(workers)]
         todo = []
@@ -168,52 +202,72 @@ def fuzz_validate(inputs: list[tuple[str, bytes]], folder: Path, workers: int) -
             report = folder / f"report-{k}-{time.monotonic_ns()}.log"
             pid = os.fork()
             if pid == 0:
-                _worker(chunk, report)
+                _worker(chunk, report, run_one, overrun)
             pids[pid] = (chunk, report)
         for pid, (chunk, report) in pids.items():
-            _, status = os.waitpid(pid, 0)
+            killed, current = False, (None, time.monotonic())
+            while True:
+                got, status = os.waitpid(pid, os.WNOHANG)
+                if got:
+                    break
+                time.sleep(0.2)
+                lines = report.read_text(encoding="utf-8").split("\n") if report.exists() else []
+                last = next((l for l in reversed(lines) if l), "")
+                if last.startswith("start ") and last != current[0]:
+                    current = (last, time.monotonic())
+                elif last.startswith("start ") and time.monotonic() - current[1] > HANG + 5:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    killed, status = True, 0
+                    break
             lines = report.read_text(encoding="utf-8").split("\n") if report.exists() else []
             done = {int(l.split()[1]): l.split()[2] for l in lines if l.startswith("done ")}
             started = [int(l.split()[1]) for l in lines if l.startswith("start ")]
             for index, verdict in done.items():
                 results[verdict].append(index)
-            if os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
+            if killed or os.WIFSIGNALED(status) or os.waitstatus_to_exitcode(status) != 0:
                 dead = next((s for s in reversed(started) if s not in done), None)
                 if dead is not None:
-                    results["signal"].append(dead)
+                    results[overrun if killed else "signal"].append(dead)
                     todo += [(i, p) for i, p in chunk if i not in done and i != dead]
     return results
 
 
-def fuzz_sparql(queries: list[bytes], cli: int) -> dict[str, list[int]]:
+def fuzz_sparql(queries: list[bytes], cli: int, folder: Path, workers: int) -> dict[str, list[int]]:
+    """The first ``cli`` inputs through the CLI entry point (each in the command's own bounded, network-less child);
+    the rest through the library (the safety check and the engine) in forked workers under the CLI's memory
+    ceiling and the 10 s alarm, with network, so that a query the check missed would reach the listener."""
     from aiworkforce.cli import main
-    from aiworkforce.errors import AiworkforceError
     from aiworkforce.graph import KnowledgeGraph
-    from aiworkforce.query.run import DEFAULT_MEMORY_MIB, run_sparql
+    from aiworkforce.query.run import DEFAULT_MEMORY_MIB
+    from aiworkforce.query.sandbox import limit_memory
 
-    graph = KnowledgeGraph()
-    graph.engine()
-    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": []}
-    for i, data in enumerate(queries):
-        text = data.decode("utf-8", "replace")
+    results: dict[str, list[int]] = {"ok": [], "crash": [], "hang": [], "signal": [], "stopped": []}
+    for i, data in enumerate(queries[:cli]):  # over HANG + 5 s despite --timeout: a hang
         start = time.monotonic()
+        out, err = io.StringIO(), io.StringIO()
+        path = folder / f"q{i}.rq"
+        path.write_bytes(data)
         try:
-            if i < cli:
-                out, err = io.StringIO(), io.StringIO()
-                path = Path(os.environ["FUZZ_TMP"]) / f"q{i}.rq"
-                path.write_bytes(data)
-                with redirect_stdout(out), redirect_stderr(err):
-                    code = main(["sparql", str(path), "--timeout", str(HANG)])
-                bad = code == 3 or "Traceback" in err.getvalue() or "internal error" in err.getvalue()
-            else:
-                run_sparql(graph, text, timeout=HANG, memory=DEFAULT_MEMORY_MIB * 2**20)
-                bad = False
-        except AiworkforceError as exc:
-            bad = exc.exit_code == 3
-        except Exception:  # noqa: BLE001 - a traceback
+            with redirect_stdout(out), redirect_stderr(err):
+                code = main(["sparql", str(path), "--timeout", str(HANG)])
+            bad = code == 3 or "Traceback" in err.getvalue() or "internal error" in err.getvalue()
+        except BaseException:  # noqa: BLE001 - a traceback
             bad = True
         took = time.monotonic() - start
         results["crash" if bad else "hang" if took > HANG + 5 else "ok"].append(i)
+    graph = KnowledgeGraph()
+    graph.engine()  # loaded once here; the forked workers share it
+
+    def run_one(text: str) -> str:
+        if not getattr(run_one, "limited", False):
+            limit_memory(DEFAULT_MEMORY_MIB * 2**20)
+            run_one.limited = True
+        return _sparql_one(graph, text)
+
+    library = [(i, data.decode("utf-8", "replace")) for i, data in enumerate(queries) if i >= cli]
+    for kind, indices in _in_workers(library, folder, workers, run_one, overrun="stopped").items():
+        results[kind] += indices
     return results
 
 
@@ -245,8 +299,9 @@ def main() -> int:
     parser.add_argument("--inputs", type=int, default=5000, help="validate + sparql inputs (half each)")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--cli", type=int, default=200, help="sparql inputs run through the CLI entry point")
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="forked worker processes (validate, sparql)")
     parser.add_argument("--keep", type=Path, default=None, help="write failing inputs here")
+    parser.add_argument("--targets", default="sparql,endpoint,validate", help="which targets, in this order")
     args = parser.parse_args()
     import tempfile
 
@@ -258,32 +313,29 @@ def main() -> int:
     listener = Listener()
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ["FUZZ_TMP"] = tmp
         started = time.monotonic()
-        report = {}
-        for target, run in (("validate", lambda: fuzz_validate(v_inputs, Path(tmp), args.workers)),
-                            ("sparql", lambda: fuzz_sparql(q_inputs, args.cli)),
-                            ("endpoint", lambda: fuzz_endpoint(q_inputs))):
-            report[target] = run()
-            print(f"{target}: done after {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
+        targets = {"sparql": lambda: fuzz_sparql(q_inputs, args.cli, Path(tmp), args.workers),
+                   "endpoint": lambda: fuzz_endpoint(q_inputs),
+                   "validate": lambda: fuzz_validate(v_inputs, Path(tmp), args.workers)}
+        for target in args.targets.split(","):
+            began = time.monotonic()
+            res = targets[target]()
+            n = sum(len(v) for v in res.values())
+            bad = {k: v for k, v in res.items() if k not in ("ok", "stopped") and v}
+            failed = failed or bool(bad)
+            stopped = f", {len(res['stopped'])} stopped at the {HANG:g} s query timeout" if res.get("stopped") else ""
+            print(f"{target:9} {n:5} inputs: {len(res.get('crash', []))} crashes (exit 3 / 500 / traceback), "
+                  f"{len(res.get('signal', []))} signals, {len(res.get('hang', []))} hangs over {HANG:g} s{stopped} "
+                  f"({time.monotonic() - began:.0f} s)", flush=True)
+            if args.keep and bad:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                for kind, indices in bad.items():
+                    for i in indices:
+                        suffix, data = v_inputs[i] if target == "validate" else (".rq", q_inputs[i])
+                        (args.keep / f"{target}-{kind}-{i}{suffix}").write_bytes(data)
         took = time.monotonic() - started
-    for target, res in report.items():
-        n = sum(len(v) for v in res.values())
-        bad = {k: v for k, v in res.items() if k != "ok" and v}
-        failed = failed or bool(bad)
-        print(f"{target:9} {n:5} inputs: {len(res.get('crash', []))} crashes (exit 3 / 500 / traceback), "
-              f"{len(res.get('signal', []))} signals, {len(res.get('hang', []))} hangs over {HANG:g} s")
-        if args.keep and bad:
-            args.keep.mkdir(parents=True, exist_ok=True)
-            for kind, indices in bad.items():
-                for i in indices:
-                    if target == "validate":
-                        suffix, data = v_inputs[i]
-                    else:
-                        suffix, data = ".rq", q_inputs[i]
-                    (args.keep / f"{target}-{kind}-{i}{suffix}").write_bytes(data)
     print(f"connections to the loopback listener: {listener.hits}")
-    print(f"total: {len(v_inputs) + 2 * len(q_inputs)} runs in {took:.0f} s")
+    print(f"total: {args.inputs} inputs in {took:.0f} s (seed {args.seed})")
     return 1 if failed or listener.hits else 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 import time
 from contextlib import contextmanager
@@ -14,6 +15,26 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no lock
     fcntl = None
+
+
+def open_input(path: Path, *, pipes: bool = True):
+    """Open ``path`` for reading as bytes; refuse what reading might never finish: a device (``/dev/zero``,
+    ``/dev/urandom``), a socket, and with ``pipes=False`` a pipe (for inputs read twice: hashed, then parsed)."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, hint="check the path and the current directory") from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if stat.S_ISDIR(mode):
+        raise InputError("is a directory, not a file", path=path)
+    if not (stat.S_ISREG(mode) or (pipes and stat.S_ISFIFO(mode))):
+        raise InputError("not a regular file (a device, pipe or socket): reading it might never end", path=path,
+                         hint="save the data to a file and name that file")
+    try:
+        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
 def write_atomic(path: str | Path, data: str) -> None:

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from aiworkforce.errors import DataError, InputError, RDFSyntaxError
+from aiworkforce.rdf.files import open_input
 from aiworkforce.rdf.formats import SYNTAXES, by_suffix
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.resources import data_files
@@ -130,19 +131,23 @@ def guess_format(path: Path) -> str:
     return by_suffix(path).rdflib
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     """Read a UTF-8 text file, turning every operating-system or encoding problem into :class:`InputError`."""
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"file is too large ({size:,} bytes; the limit is {max_bytes:,})", path=path)
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=path, hint="check the path and the current directory") from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=path) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    with open_input(path) as handle:
+        try:
+            data = handle.read(max_bytes + 1)  # bounded: a file may grow, a pipe may not end
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    if len(data) > max_bytes:
+        size = max(len(data), _size(path))
+        raise InputError(f"file is too large ({size:,} bytes; the limit is {max_bytes:,})", path=path)
     if b"\x00" in data[:8192]:
         raise InputError("binary data, not an RDF text file", path=path)
     try:

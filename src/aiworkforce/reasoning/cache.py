@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiworkforce.errors import InputError
+from aiworkforce.rdf.files import open_input
 from aiworkforce.rdf.resources import data_files
 
 #: Bump when the cached content changes meaning (e.g. the noise filter of the closure).
@@ -68,8 +69,12 @@ def source_key() -> str:
 
 
 def data_key(data) -> str:
-    """A hash of the content of data files, for the cache key of a joined graph."""
-    return _hash_files(hashlib.sha256(), [Path(p) for p in data]).hexdigest()[:16]
+    """A hash of the content of data files, for the cache key of a joined graph. They are read again to be
+    parsed, so each must be a regular file (a device or a pipe is refused: hashing it might never end)."""
+    paths = [Path(p) for p in data]
+    for path in paths:
+        open_input(path, pipes=False).close()
+    return _hash_files(hashlib.sha256(), paths).hexdigest()[:16]
 
 
 def _hash_files(digest, paths):

@@ -19,11 +19,13 @@ never modified.
 from __future__ import annotations
 
 import dataclasses
+import re
 
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 
-from aiworkforce.errors import ShapesGraphError, UnsupportedShapeError, UsageError
+from aiworkforce.errors import QueryLimitError, ShapesGraphError, UnsafeQueryError, UnsupportedShapeError, UsageError
+from aiworkforce.query.safety import check_query
 from aiworkforce.rdf.load import parse_files
 from aiworkforce.validation.registry import SHACL_ENGINES
 from aiworkforce.validation.report import ValidationReport, problems_from_report
@@ -48,6 +50,7 @@ class PyShacl:
 
     def validate(self, data: Graph, shapes: Graph | None) -> ValidationReport:
         import pyshacl  # imported here: pySHACL takes a second to import, and only this engine needs it
+        from pyparsing import ParseBaseException  # (with rdflib's SPARQL parser, which pySHACL imports)
 
         from aiworkforce.rdf.load import load_shapes
 
@@ -61,8 +64,9 @@ class PyShacl:
                 allow_infos=True,
                 advanced=True,
             )
-        except (ValueError, TypeError, LookupError, NotImplementedError, RuntimeError) as exc:
-            # pySHACL's ReportableRuntimeError and ConstraintLoadError derive from RuntimeError
+        except (ValueError, TypeError, LookupError, NotImplementedError, RuntimeError, ParseBaseException) as exc:
+            # pySHACL's ReportableRuntimeError and ConstraintLoadError derive from RuntimeError; rdflib's SPARQL
+            # parser raises pyparsing's ParseException on a malformed sh:select
             raise ShapesGraphError(f"the shapes are not valid SHACL: {_first_line(exc)}", path="--shapes",
                                    hint="fix the shape named in the message") from None
         if not isinstance(report_graph, Graph):  # pyshacl returns a failure object when the shapes are unusable
@@ -101,9 +105,61 @@ def validate(data: Graph, *, shapes: Graph | None = None, engine: str = SHACL_EN
     With the project's shapes, the data graph must contain the ontology too: shapes rely on ``rdfs:subClassOf``
     to target subclasses. Nothing is inferred first and the caller's graph is left untouched. ``engine="compiled"``
     raises :class:`UnsupportedShapeError` where the default would fall back to pySHACL; a shapes graph that is
-    not valid SHACL raises :class:`ShapesGraphError`.
+    not valid SHACL raises :class:`ShapesGraphError`. Given shapes are checked first (:func:`check_shape_queries`).
     """
+    if shapes is not None:
+        check_shape_queries(shapes)
     return SHACL_ENGINES.load(engine)().validate(data, shapes)
+
+
+#: Properties whose values SHACL engines run as SPARQL: constraints and validators (sh:select, sh:ask), SHACL-AF
+#: targets and functions (sh:select, sh:ask), rules (sh:construct), and sh:update for good measure.
+_QUERY_TEXT = (SH.select, SH.ask, SH.construct, SH.update)
+#: What an IRI pasted between ``<`` and ``>`` (sh:namespace) and a prefix name (sh:prefix) may hold: both engines
+#: write ``PREFIX p: <ns>`` ahead of the query, so anything else could end the declaration and add a clause.
+_IRI_CHARS = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
+_PREFIX_NAME = re.compile(r"(?:[^\W\d_](?:[\w.-]*\w)?)?")
+
+
+def check_shape_queries(shapes: Graph) -> None:
+    """Refuse a shapes graph whose SPARQL could reach the network or the file system, or change data.
+
+    Every SPARQL text a SHACL engine may run (SPARQL-based constraints and validators, SHACL-AF targets, rules and
+    functions) is judged as an ad hoc query is (:func:`aiworkforce.query.safety.check_query`: SERVICE, FROM, LOAD
+    and updates in any reading), and the prefixes declared for them must be plain names and IRIs. Raises
+    :class:`ShapesGraphError` (exit 2; a SHACL processor reports such shapes as a failure)."""
+    for prop in _QUERY_TEXT:
+        for node, text in shapes.subject_objects(prop):
+            try:
+                check_query(str(text), source=f"the {_name(prop, shapes)} of {_owner(node, shapes)}")
+            except (UnsafeQueryError, QueryLimitError) as exc:
+                raise ShapesGraphError(exc.message, path="--shapes", hint=exc.hint) from None
+    for prop, pattern in ((SH.namespace, _IRI_CHARS), (SH.prefix, _PREFIX_NAME)):
+        for node, value in shapes.subject_objects(prop):
+            if not pattern.fullmatch(str(value)):
+                raise ShapesGraphError(
+                    f"the {_name(prop, shapes)} of {_owner(node, shapes)} cannot be written in a SPARQL prefix "
+                    f"declaration: {str(value)[:80]!r}", path="--shapes",
+                    hint="a prefix is a plain name and a namespace an IRI without spaces or <>\"{}|^`\\")
+
+
+def _owner(node, graph: Graph) -> str:
+    """``node`` by name, or a blank node by the nearest named node that holds it ("a node under ex:Shape")."""
+    seen, todo = {node}, [node]
+    for _ in range(8):
+        named = next((n for n in todo if not isinstance(n, BNode)), None)
+        if named is not None:
+            return _name(named, graph) if named is node else f"a node under {_name(named, graph)}"
+        todo = [s for n in todo for s in graph.subjects(None, n) if s not in seen]
+        seen.update(todo)
+    return "a blank node"
+
+
+def _name(node, graph: Graph) -> str:
+    try:
+        return node.n3(graph.namespace_manager)
+    except Exception:  # noqa: BLE001 - a term rdflib cannot abbreviate is named in full
+        return node.n3()
 
 
 def validate_files(data: list, shapes: list, *, engine: str = SHACL_ENGINES.default) -> ValidationReport:
