@@ -328,11 +328,18 @@ def compile_rules(tbox: Graph) -> CompiledRules:
 
 
 class RuleEngine:
-    """Runs compiled rules to a fixpoint over a pyoxigraph store holding the (skolemised) data."""
+    """Runs compiled rules to a fixpoint over a pyoxigraph store holding the (skolemised) data.
 
-    def __init__(self, rules: CompiledRules) -> None:
+    With ``trace=True`` (the mode only ``explain`` uses), every update inserts into a graph of its own and
+    :attr:`steps` lists them in order with their rule, so each derived triple can be traced to the one update that
+    first derived it; the graphs are kept. The normal path (``trace=False``) does no extra work.
+    """
+
+    def __init__(self, rules: CompiledRules, *, trace: bool = False) -> None:
         self.rules = rules
         self.rounds = 0
+        self.trace = trace
+        self.steps: list[tuple[str, Rule]] = []  # (graph of the update's new triples, its rule), in run order
 
     def run(self, store) -> int:
         """Saturate ``store``'s default graph; return the number of triples added.
@@ -340,10 +347,8 @@ class RuleEngine:
         Semi-naive evaluation: round 1 runs every rule over the whole graph; each later round runs each rule
         once per body atom, with that atom restricted to what the previous round added. Each round's new
         triples also go to a graph of their own, ``<urn:aiworkforce:graph:round/N>``; the default graph is the
-        closure. The round graphs are dropped at the end.
+        closure. The round graphs are dropped at the end (kept when tracing).
         """
-
-
         before = len(store)
         self.rounds = 0
         delta = None
@@ -351,13 +356,21 @@ class RuleEngine:
             self.rounds += 1
             into = f"{ROUND}/{self.rounds}"
             for rule in self.rules.rules:
-                for update in ([rule.full(into)] if delta is None else rule.seminaive(delta, into)):
-                    store.update(update)
+                if not self.trace:
+                    for update in ([rule.full(into)] if delta is None else rule.seminaive(delta, into)):
+                        store.update(update)
+                    continue
+                for i in range(1 if delta is None else len(rule.atoms)):
+                    step = f"{into}/{len(self.steps)}"
+                    self.steps.append((step, rule))
+                    store.update(rule.full(step) if delta is None else rule.seminaive(delta, step)[i])
+                    store.update(f"INSERT {{ GRAPH <{into}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{step}> {{ ?s ?p ?o }} }}")
             delta = into
             if next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(into))), None) is None:
                 break
-        for r in range(1, self.rounds + 1):
-            store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
+        if not self.trace:
+            for r in range(1, self.rounds + 1):
+                store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
         return len(store) - before
 
     def inconsistencies(self, store) -> list[str]:
@@ -374,6 +387,17 @@ def _schema_filter() -> str:
     return f"FILTER(?p IN ({preds}) || (?p = <{RDF.type}> && ?o IN ({types})))"
 
 
+@dataclass
+class Saturation:
+    """What one saturation did: the asserted and the owlrl-closed schema, the rule engine (with its steps when
+    traced) and the inconsistencies found."""
+
+    tbox: Graph
+    closed: Graph  # owlrl's raw closure of the schema, noise included
+    engine: RuleEngine
+    errors: list[str]
+
+
 def saturate(store) -> list[str]:
     """Compute the OWL 2 RL closure of the default graph of a pyoxigraph ``store`` in place.
 
@@ -381,9 +405,11 @@ def saturate(store) -> list[str]:
     a fixpoint. Returns the inconsistencies found. Restriction classes stay skolem IRIs in the store (see
     :func:`unskolem`, :func:`dump_ntriples`); the memberships of individuals in them are removed as noise.
     """
+    return saturation(store).errors
 
 
-
+def saturation(store, *, trace: bool = False) -> Saturation:
+    """:func:`saturate`, returning the whole :class:`Saturation` (``trace=True``: see :class:`RuleEngine`)."""
     where = f"?s ?p ?o {_schema_filter()}"
     tbox = Graph()
     for triple in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"):
@@ -393,9 +419,9 @@ def saturate(store) -> list[str]:
     lines = [f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in closed
              if (s, p, o) in tbox or not is_noise(s, p, o)]
     store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    engine = RuleEngine(compile_rules(closed))
+    engine = RuleEngine(compile_rules(closed), trace=trace)
     engine.run(store)
     errors = list(errors) + engine.inconsistencies(store)
     # memberships in anonymous restriction classes are bookkeeping, not knowledge
     store.update(f"DELETE {{ ?x a ?r }} WHERE {{ ?x a ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{SKOLEM}\")) }}")
-    return sorted(set(errors))
+    return Saturation(tbox, closed, engine, sorted(set(errors)))
