@@ -280,7 +280,16 @@ class Provenance:
             p = _rdf(t[1])
             chains = [h for h in self.closed.objects(p, OWL.propertyChainAxiom)
                       if len(_items(self.closed, h)) == len(rule.atoms)]
-            return Derivation(terms, kind, (self._schema((p, OWL.propertyChainAxiom, chains[0])), *body))
+            steps = _items(self.closed, chains[0])
+            links = []
+            for step, atom, premise in zip(steps, _atoms(rule, solution), body):
+                inverse = self.closed.value(step, OWL.inverseOf) if isinstance(step, BNode) else None
+                if inverse is None:
+                    links.append(premise)
+                else:  # an inverse step [owl:inverseOf q]: "b q a" gives "a [inverse q] b" (prp-inv2)
+                    links.append(Derivation((_term(atom[2]), _term(step), _term(atom[0])), "prp-inv2",
+                                            (self._schema((step, OWL.inverseOf, inverse)), premise), in_closure=False))
+            return Derivation(terms, kind, (self._schema((p, OWL.propertyChainAxiom, chains[0])), *links))
         if kind in ("cls-hv1", "cls-avf"):
             restriction = self._restriction(v, HV if kind == "cls-hv1" else AVF)
             x = solution["x"]
