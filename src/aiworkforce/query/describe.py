@@ -90,15 +90,29 @@ def _trace(graph):
     return trace(graph.asserted)
 
 
-def _predicate(value: str, eng) -> Term:
-    text = value.strip()
-    if text == "a":
-        return Term.iri(PREFIXES["rdf"] + "type")
+def _iri(text: str) -> str | None:
+    """The IRI a CURIE, an <IRI> or a bare absolute IRI names, else None."""
     iri = expand_curie(text)
     if iri is None and text.startswith("<") and text.endswith(">"):
         iri = text[1:-1]
     if iri is None and "://" in text and not IRI_FORBIDDEN.search(text):
         iri = text
+    return iri
+
+
+def _named(value: str, eng, what: str) -> Term:
+    """A CURIE or IRI as it is (it may occur only as an object); anything else resolved like describe's term."""
+    iri = _iri(value.strip())
+    if iri is not None and eng.query("ASK { { ?t ?p ?o } UNION { ?s ?p ?t } }", {"t": Term.iri(iri)}).boolean:
+        return Term.iri(iri)
+    return resolve(value, engine=eng, what=what)  # an unknown term: the error names the closest ones
+
+
+def _predicate(value: str, eng) -> Term:
+    text = value.strip()
+    if text == "a":
+        return Term.iri(PREFIXES["rdf"] + "type")
+    iri = _iri(text)
     return Term.iri(iri) if iri is not None else resolve(text, engine=eng, what="property")
 
 
@@ -114,11 +128,14 @@ def explain(graph, subject: str, predicate: str, obj: str, *, engine: str | None
     eng = graph.engine(engine)
     if not predicate.strip():
         raise UsageError("empty property", hint="give the property as a CURIE (aiw:inLayer), an IRI or its label")
-    s = resolve(subject, engine=eng, what="subject")
-    p = _predicate(predicate, eng)
-    o = resolve(obj, engine=eng, what="object")
-    if not eng.query("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o}).boolean:  # the cached closure answers at once
+    s, p, o = _named(subject, eng, "subject"), _predicate(predicate, eng), _named(obj, eng, "object")
+    # the cached closure answers at once whether the triple holds, and whether it is inferred
+    if not eng.query("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o}).boolean:
         raise NotEntailedError(f"{' '.join(t.compact(PREFIXES) for t in (s, p, o))} is not in the closure: it is "
                                "neither asserted nor inferred",
                                hint="aiworkforce describe TERM lists what the graph says about a term")
+    if not eng.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}", {"s": s, "p": p, "o": o}).boolean:
+        from aiworkforce.reasoning.explain import Derivation, Explanation  # see _trace
+
+        return Explanation(Derivation((s, p, o)))
     return _trace(graph).explain(s, p, o)
