@@ -54,8 +54,9 @@ def explanation_text(explanation) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _term_json(term: Term) -> dict:
-    out = {"type": {"iri": "uri", "bnode": "bnode", "literal": "literal"}[term.kind], "value": term.value}
+def _term_json(term: Term, labels: dict) -> dict:
+    value = labels.setdefault(term, f"b{len(labels)}") if term.kind == "bnode" else term.value
+    out = {"type": {"iri": "uri", "bnode": "bnode", "literal": "literal"}[term.kind], "value": value}
     if term.datatype:
         out["datatype"] = term.datatype
     if term.language:
@@ -63,14 +64,18 @@ def _term_json(term: Term) -> dict:
     return out
 
 
-def derivation_json(node, descriptions: dict | None = None) -> dict:
-    """One node as data: the triple (SPARQL JSON terms, plus ``text``), ``asserted`` or ``rule`` and ``premises``."""
-    out: dict = {"triple": {k: _term_json(t) for k, t in zip(("subject", "predicate", "object"), node.triple)},
+def derivation_json(node, descriptions: dict | None = None, labels: dict | None = None) -> dict:
+    """One node as data: the triple (SPARQL JSON terms, plus ``text``), ``asserted`` or ``rule`` and ``premises``.
+
+    Blank nodes are labelled ``b0``, ``b1``... in order of appearance (their labels in the store change with every
+    parse), and described in ``text``."""
+    labels = {} if labels is None else labels
+    out: dict = {"triple": {k: _term_json(t, labels) for k, t in zip(("subject", "predicate", "object"), node.triple)},
                  "text": show_triple(node.triple, descriptions), "asserted": node.asserted}
     if not node.asserted:
         out["rule"] = node.rule
         out["in_closure"] = node.in_closure
-        out["premises"] = [derivation_json(p, descriptions) for p in node.premises]
+        out["premises"] = [derivation_json(p, descriptions, labels) for p in node.premises]
     return out
 
 

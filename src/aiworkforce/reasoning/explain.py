@@ -105,8 +105,10 @@ def schema_derivations(tbox: Graph, closed: Graph) -> dict[tuple, tuple[str, tup
         new: dict[tuple, tuple[str, tuple]] = {}
 
         def add(t, rule, *premises):
-            if t not in new and t not in known and t in closed:
-                new[t] = (rule, premises)
+            if t not in known and t in closed:
+                key = (rule, [_canonical(x) for p in premises for x in p])
+                if t not in new or key < (new[t][0], [_canonical(x) for p in new[t][1] for x in p]):
+                    new[t] = (rule, premises)
 
         for c in known.subjects(RDF.type, OWL.Class):
             premise = (c, RDF.type, OWL.Class)
@@ -278,8 +280,8 @@ class Provenance:
             return Derivation(terms, kind, (self._schema((v["p"], axis, v["c"])), body[0]))
         if kind == "prp-spo2":
             p = _rdf(t[1])
-            chains = [h for h in self.closed.objects(p, OWL.propertyChainAxiom)
-                      if len(_items(self.closed, h)) == len(rule.atoms)]
+            chains = sorted((h for h in self.closed.objects(p, OWL.propertyChainAxiom)
+                             if len(_items(self.closed, h)) == len(rule.atoms)), key=self.describe)
             steps = _items(self.closed, chains[0])
             links = []
             for step, atom, premise in zip(steps, _atoms(rule, solution), body):
@@ -302,7 +304,7 @@ class Provenance:
 
     def _restriction(self, v: dict, predicate) -> object:
         filler = v["v"] if predicate == HV else v["d"]
-        for r in self.closed.subjects(predicate, filler):
+        for r in sorted(self.closed.subjects(predicate, filler), key=self.describe):
             if (r, ONP, v["p"]) in self.closed and (v["a"], SCO, r) in self.closed:
                 return r
         raise ExplanationUnavailableError("cannot explain: no restriction matches a compiled rule's table")
@@ -319,12 +321,14 @@ class Provenance:
         names = sorted(bound)
         values = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(str(bound[n]) for n in names)}) }}"
         query = f"SELECT * WHERE {{ {values} {rule.extra} {' . '.join(rule.atoms)} }}"
+        found = []
         for row in self.store.query(query):
             solution = dict(bound)
             solution.update({name: row[name] for name in _variables(rule) if row[name] is not None})
             if all(self._stamp(a) < step and self._in_store(a) for a in _atoms(rule, solution)):
-                return solution
-        return None
+                found.append(solution)
+        # the same choice on every run: blank-node labels and the store's order change from run to run
+        return min(found, key=lambda sol: [_canonical(x) for a in _atoms(rule, sol) for x in a], default=None)
 
     def _member(self, x, expression, bound: int) -> Derivation | None:
         """A derivation of ``x a expression`` (an anonymous class expression, following the compiled pattern) from
@@ -356,7 +360,8 @@ class Provenance:
                                         premise), in_closure=False)
         filler = self.closed.value(expression, SVF)
         if prop is not None and filler is not None:
-            for q in self.store.quads_for_pattern(x, _ox(prop), None, ox.DefaultGraph()):
+            for q in sorted(self.store.quads_for_pattern(x, _ox(prop), None, ox.DefaultGraph()),
+                            key=lambda q: _canonical(q.object)):
                 premise = fact((q.subject, q.predicate, q.object))
                 if premise is None:
                     continue
@@ -410,6 +415,13 @@ class Provenance:
         if inverse is not None:
             return f"(inverse {show(inverse)})"
         return "[]"
+
+
+def _canonical(node) -> str:
+    """A sort key of a node that does not depend on blank-node labels."""
+    if isinstance(node, BNode) or (isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM)):
+        return "_:"
+    return str(node)
 
 
 def _variables(rule: Rule) -> list[str]:

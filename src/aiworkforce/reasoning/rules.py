@@ -288,7 +288,13 @@ def compile_rules(tbox: Graph) -> CompiledRules:
     # cls-int1, cls-hv2, cls-svf1/2 (+ cax-sco): an anonymous class expression with named superclasses
     # classifies every node matching its pattern into those classes.
     counter = iter(range(10**6))
-    for expression in sorted({e for e in g.subjects(RDFS.subClassOf) if isinstance(e, BNode)}, key=str):
+    # in an order that does not depend on blank-node labels (they change with every parse), so that runs, and
+    # the derivations `explain` reports, are the same every time
+    def structure(e) -> str:
+        return " . ".join(_pattern(g, e, "?x", iter(range(10**6))))
+
+    for expression in sorted({e for e in g.subjects(RDFS.subClassOf) if isinstance(e, BNode)},
+                             key=lambda e: (structure(e), sorted(map(str, g.objects(e, RDFS.subClassOf))), str(e))):
         named = [(n,) for n in g.objects(expression, RDFS.subClassOf) if isinstance(n, URIRef) and n not in top]
         atoms = _pattern(g, expression, "?x", counter)
         if named and atoms:
@@ -306,7 +312,7 @@ def compile_rules(tbox: Graph) -> CompiledRules:
         rules.append(Rule("cls-avf", "?y a ?d", ("?x a ?a", "?x ?p ?y"), _values("?a ?p ?d", avf)
                           + " FILTER(!isLiteral(?y))"))
 
-    for p, head in g.subject_objects(OWL.propertyChainAxiom):
+    for p, head in sorted(g.subject_objects(OWL.propertyChainAxiom), key=lambda ph: (str(ph[0]), len(_list(g, ph[1])))):
         steps = _list(g, head)
         atoms = []
         for i, step in enumerate(steps):
