@@ -216,7 +216,12 @@ class Provenance:
                 f"{' '.join(x.compact(PREFIXES) if x.is_iri else x.ntriples() for x in (s, p, o))} is not in the "
                 "closure: it is neither asserted nor inferred",
                 hint="aiworkforce describe TERM lists what the graph says about a term")
-        derivation = self._node(t)
+        try:
+            derivation = self._node(t)
+        except RecursionError:
+            raise ExplanationUnavailableError(
+                "cannot explain: the derivation is deeper than explain can follow",
+                hint="explain a triple closer to the asserted facts") from None
         return Explanation(derivation, descriptions=self._describe_bnodes(derivation))
 
     def _node(self, t: tuple) -> Derivation:

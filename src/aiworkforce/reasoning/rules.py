@@ -113,6 +113,37 @@ def check_supported(graph: Iterable) -> None:
                                     hint="reason with the default engine or --engine owlrl")
 
 
+def check_supported_store(store) -> None:
+    """:func:`check_supported` for data already in a pyoxigraph store (``--data``), without reading every triple.
+
+    Each RDF, RDFS and OWL term the compiled rules do not implement is looked up in the store's indexes (as
+    subject, predicate or object); memberships in anonymous classes and functional object properties too. A term
+    outside those vocabularies carries no OWL 2 RL semantics. Raises :class:`UnsupportedAxiomError`: data files are
+    reasoned by the compiled rules only, so the run is refused rather than answered wrongly.
+    """
+    hint = ("reason over your files alone with `aiworkforce reason --no-core FILE...` (the default engine falls "
+            "back to owlrl), or leave the construct out of the data")
+    for ns in (RDF, RDFS, OWL):
+        for name in ns.__annotations__:
+            term = URIRef(str(ns) + name)
+            if term in SUPPORTED_VOCABULARY:
+                continue
+            node = ox.NamedNode(str(term))
+            for pattern in ((node, None, None), (None, node, None), (None, None, node)):
+                if next(iter(store.quads_for_pattern(*pattern, ox.DefaultGraph())), None) is not None:
+                    raise UnsupportedAxiomError(f"the data uses {_curie(term)}, which the compiled rules do not "
+                                                "implement (data files are reasoned by the compiled rules only)",
+                                                hint=hint)
+    if store.query(f"ASK {{ ?s <{RDF.type}> ?c FILTER(isBlank(?c)) }}"):
+        raise UnsupportedAxiomError("the data asserts membership in an anonymous class expression, which the "
+                                    "compiled rules do not implement", hint=hint)
+    functional = store.query(f"SELECT ?p WHERE {{ ?p <{RDF.type}> <{OWL.FunctionalProperty}> "
+                             f"FILTER NOT EXISTS {{ ?p <{RDF.type}> <{OWL.DatatypeProperty}> }} }} LIMIT 1")
+    for row in functional:
+        raise UnsupportedAxiomError(f"the data declares {row[0]} a functional object property, which the compiled "
+                                    "rules do not implement", hint=hint)
+
+
 def _curie(term) -> str:
     for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("owl", OWL)):
         if str(term).startswith(str(ns)):
