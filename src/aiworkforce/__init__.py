@@ -28,6 +28,7 @@ _API = {
     "run_query": "aiworkforce.query.run",
     "run_sparql": "aiworkforce.query.run",
     "describe": "aiworkforce.query.describe",
+    "explain": "aiworkforce.query.describe",
     "search": "aiworkforce.query.search",
     "stats": "aiworkforce.query.stats",
     "check_contributions": "aiworkforce.contributions.check",

@@ -118,3 +118,14 @@ class ServerError(AiworkforceError):
     """The query workers cannot start or keep running: a defect of the installation or the machine."""
 
     exit_code = 3
+
+
+class NotEntailedError(AiworkforceError):
+    """``explain`` was asked about a triple that is not in the reasoned closure: neither asserted nor inferred."""
+
+    exit_code = 1
+
+
+class ExplanationUnavailableError(AiworkforceError):
+    """The closure was (or would be) computed by owlrl, which records no derivations, so ``explain`` refuses to
+    give one rather than invent it."""

@@ -157,3 +157,22 @@ def test_validate_cli_with_data_reports_its_problems(data_file, cache_dir, tmp_p
     report = json.loads(capsys.readouterr().out)
     assert any(p["focus"].endswith("/role/synthetic-role-000003") and p["path"].endswith("#inLayer")
                for p in report["shacl"])
+
+
+@pytest.mark.parametrize("turtle, named", [
+    ("ex:a owl:sameAs ex:b . ex:a ex:p ex:c .", "owl:sameAs"),
+    ("ex:a owl:differentFrom ex:b .", "owl:differentFrom"),
+    ("ex:C owl:complementOf ex:D . ex:x a ex:C .", "owl:complementOf"),
+    ("ex:x a ex:C , owl:Nothing .", "owl:Nothing"),
+    ("ex:p a owl:ObjectProperty , owl:FunctionalProperty .", "functional object property"),
+    ("ex:x a [ a owl:Restriction ; owl:onProperty ex:p ; owl:hasValue ex:v ] .", "anonymous class"),
+])
+def test_data_the_compiled_rules_do_not_cover_is_refused_not_reasoned_wrongly(tmp_path, turtle, named):
+    """--data runs on the compiled rules only (no owlrl fallback at that scale), so what they do not implement is
+    refused by name; before, owl:sameAs in the data was silently ignored."""
+    from aiworkforce.errors import UnsupportedAxiomError
+
+    path = tmp_path / "data.ttl"
+    path.write_text("@prefix ex: <https://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n" + turtle)
+    with pytest.raises(UnsupportedAxiomError, match=named):
+        reason_store(load_data_store([path]))

@@ -1,4 +1,4 @@
-"""Commands that ask questions: queries, query, sparql, describe, search."""
+"""Commands that ask questions: queries, query, sparql, describe, explain, search."""
 
 from __future__ import annotations
 
@@ -142,18 +142,23 @@ def describe(
     term: Annotated[str, typer.Argument(help="A label, slug, CURIE or IRI.")],
     fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
+    why: Annotated[bool, typer.Option("--why", help="Also explain each inferred fact: the OWL 2 RL rule and its "
+                                                    "premises, down to asserted triples.")] = False,
 ) -> None:
-    """Everything the reasoned graph says about one term; inferred facts are marked."""
+    """Everything the reasoned graph says about one term; inferred facts are marked (--why explains them)."""
     from aiworkforce.query.describe import describe as run_describe
     from aiworkforce.rdf.prefixes import PREFIXES
 
-    d = run_describe(KnowledgeGraph(), term, engine=engine.value)
+    d = run_describe(KnowledgeGraph(), term, engine=engine.value, why=why)
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps({
-            "term": d.term.value,
-            "facts": [{"direction": f.direction, "predicate": f.predicate.value, "value": f.other.value,
-                       "label": f.other_label, "inferred": f.inferred} for f in d.facts],
-        }, indent=2, ensure_ascii=False))
+        facts = [{"direction": f.direction, "predicate": f.predicate.value, "value": f.other.value,
+                  "label": f.other_label, "inferred": f.inferred} for f in d.facts]
+        if why:
+            from aiworkforce.present.explain import explanation_json
+
+            for fact, explanation in zip([f for f in facts if f["inferred"]], d.explanations):
+                fact["why"] = explanation_json(explanation) if explanation is not None else None
+        typer.echo(json.dumps({"term": d.term.value, "facts": facts}, indent=2, ensure_ascii=False))
         return
     from aiworkforce.present.tables import table
 
@@ -164,6 +169,38 @@ def describe(
         if rows:
             typer.echo(f"\n{title}:")
             typer.echo(table(["property", "value", "source"], rows))
+    if why:
+        from aiworkforce.present.explain import explanation_text
+
+        typer.echo("\nWhy the inferred facts hold:")
+        for explanation in d.explanations:
+            typer.echo("")
+            sys.stdout.write(explanation_text(explanation) if explanation is not None else
+                             "(a fact about an anonymous class expression: explain it through a named class)\n")
+
+
+@app.command()
+def explain(
+    subject: Annotated[str, typer.Argument(help="The subject: a label, slug, CURIE or IRI.")],
+    predicate: Annotated[str, typer.Argument(help="The property: a CURIE, an IRI, `a` (rdf:type) or its label.")],
+    obj: Annotated[str, typer.Argument(metavar="OBJECT", help="The object: a label, slug, CURIE or IRI.")],
+    fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
+    data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
+) -> None:
+    """Explain why a triple holds: the OWL 2 RL rule that derived it (prp-spo2, cax-sco, ...) and its premises,
+    as a tree down to asserted triples.
+
+    Exit 0 with the derivation (an asserted triple says it is asserted), 1 when the triple is not in the closure,
+    2 on an unknown term or an input whose closure comes from owlrl (it records no derivations).
+    """
+    from aiworkforce.present.explain import explanation_json, explanation_text
+    from aiworkforce.query.describe import explain as run_explain
+
+    explanation = run_explain(KnowledgeGraph(data or ()), subject, predicate, obj)
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps(explanation_json(explanation), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(explanation_text(explanation))
 
 
 @app.command()

@@ -1,12 +1,14 @@
-"""Everything the reasoned graph says about one term, with inferred facts marked as such."""
+"""Everything the reasoned graph says about one term, with inferred facts marked as such, and why they hold."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiworkforce.errors import NotEntailedError, UsageError
 from aiworkforce.query.engines import INFERRED_GRAPH
-from aiworkforce.query.resolve import resolve
-from aiworkforce.rdf.terms import Term
+from aiworkforce.query.resolve import expand_curie, resolve
+from aiworkforce.rdf.prefixes import PREFIXES
+from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 
 _OUT = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -40,6 +42,8 @@ class Fact:
 class Description:
     term: Term
     facts: tuple[Fact, ...]
+    #: with ``why=True``: the explanation of each inferred fact (same order as :attr:`inferred`)
+    explanations: tuple = ()
 
     @property
     def asserted(self) -> tuple[Fact, ...]:
@@ -54,9 +58,9 @@ def _truthy(term: Term | None) -> bool:
     return term is not None and term.value in ("true", "1")
 
 
-def describe(graph, value: str, *, engine: str | None = None) -> Description:
+def describe(graph, value: str, *, engine: str | None = None, why: bool = False) -> Description:
     """Describe the term of ``graph`` (a :class:`~aiworkforce.graph.KnowledgeGraph`) named by ``value``
-    (label, slug, CURIE or IRI)."""
+    (label, slug, CURIE or IRI); ``why=True`` also explains each inferred fact (:func:`explain`)."""
     eng = graph.engine(engine)
     term = resolve(value, engine=eng, what="term")
     facts = []
@@ -67,4 +71,71 @@ def describe(graph, value: str, *, engine: str | None = None) -> Description:
         _, s, p, label, inferred = row
         facts.append(Fact("in", p, s, label.value if label else None, _truthy(inferred)))
     facts.sort(key=lambda f: (f.direction != "out", f.inferred, f.predicate.value, f.other_label or f.other.value))
-    return Description(term, tuple(facts))
+    explanations: tuple = ()
+    if why:
+        # Blank nodes get new labels each time the graph is parsed, so a fact about one cannot be matched with the
+        # traced run: its explanation is None (explain it through the named class it belongs to).
+        provenance = _trace(graph)
+        explanations = tuple(None if "bnode" in (term.kind, f.other.kind) else provenance.explain(
+            *((term, f.predicate, f.other) if f.direction == "out" else (f.other, f.predicate, term)))
+            for f in facts if f.inferred)
+    return Description(term, tuple(facts), explanations)
+
+
+def _trace(graph):
+    # Imported here, not at the top: it pulls in rdflib and owlrl, which a warm describe or query must not pay
+    # for (tests/cli/test_cli.py checks that a warm query does not import them).
+    from aiworkforce.reasoning.explain import trace
+
+    return trace(graph.asserted)
+
+
+def _iri(text: str) -> str | None:
+    """The IRI a CURIE, an <IRI> or a bare absolute IRI names, else None."""
+    iri = expand_curie(text)
+    if iri is None and text.startswith("<") and text.endswith(">"):
+        iri = text[1:-1]
+    if iri is None and "://" in text and not IRI_FORBIDDEN.search(text):
+        iri = text
+    return iri
+
+
+def _named(value: str, eng, what: str) -> Term:
+    """A CURIE or IRI as it is (it may occur only as an object); anything else resolved like describe's term."""
+    iri = _iri(value.strip())
+    if iri is not None and eng.query("ASK { { ?t ?p ?o } UNION { ?s ?p ?t } }", {"t": Term.iri(iri)}).boolean:
+        return Term.iri(iri)
+    return resolve(value, engine=eng, what=what)  # an unknown term: the error names the closest ones
+
+
+def _predicate(value: str, eng) -> Term:
+    text = value.strip()
+    if text == "a":
+        return Term.iri(PREFIXES["rdf"] + "type")
+    iri = _iri(text)
+    return Term.iri(iri) if iri is not None else resolve(text, engine=eng, what="property")
+
+
+def explain(graph, subject: str, predicate: str, obj: str, *, engine: str | None = None):
+    """Why ``subject predicate obj`` holds in ``graph`` (a :class:`~aiworkforce.graph.KnowledgeGraph`): an
+    :class:`~aiworkforce.reasoning.explain.Explanation`, the OWL 2 RL rule and premises down to asserted triples.
+
+    Subject and object are resolved like :func:`describe`'s term (label, slug, CURIE or IRI); the predicate is a
+    CURIE, an IRI, ``a`` (rdf:type) or a property's label. A triple not in the closure raises
+    :class:`~aiworkforce.errors.NotEntailedError` (exit 1); an input reasoned by owlrl cannot be explained
+    (:class:`~aiworkforce.errors.ExplanationUnavailableError`).
+    """
+    eng = graph.engine(engine)
+    if not predicate.strip():
+        raise UsageError("empty property", hint="give the property as a CURIE (aiw:inLayer), an IRI or its label")
+    s, p, o = _named(subject, eng, "subject"), _predicate(predicate, eng), _named(obj, eng, "object")
+    # the cached closure answers at once whether the triple holds, and whether it is inferred
+    if not eng.query("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o}).boolean:
+        raise NotEntailedError(f"{' '.join(t.compact(PREFIXES) for t in (s, p, o))} is not in the closure: it is "
+                               "neither asserted nor inferred",
+                               hint="aiworkforce describe TERM lists what the graph says about a term")
+    if not eng.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}", {"s": s, "p": p, "o": o}).boolean:
+        from aiworkforce.reasoning.explain import Derivation, Explanation  # see _trace
+
+        return Explanation(Derivation((s, p, o)))
+    return _trace(graph).explain(s, p, o)

@@ -47,19 +47,26 @@ def rules_closure(graph: Graph) -> tuple[Graph, list[str]]:
     """The same closure computed by compiled rules in pyoxigraph (see :mod:`aiworkforce.reasoning.rules`).
 
     Raises :class:`UnsupportedAxiomError` for an input the rules do not cover (:func:`check_supported`)."""
+    store = rules_store(graph)
+    errors = saturate(store)
+    work = Graph()
+    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        work.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (quad.subject, quad.predicate, quad.object)))
+    return work, errors
+
+
+def rules_store(graph: Graph):
+    """A pyoxigraph store holding ``graph`` for the compiled rules, blank nodes skolemised (so they keep their
+    identity on the way out); :class:`UnsupportedAxiomError` for an input the rules do not cover."""
     check_supported(graph)
-    store = ox.Store()  # blank nodes are skolemised on the way in, so they keep their identity on the way out
+    store = ox.Store()
     lines = "".join(f"{_nt(skolem(s))} {_nt(p)} {_nt(skolem(o))} .\n" for s, p, o in graph)
     try:
         store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     except (SyntaxError, ValueError) as exc:
         raise UnsupportedAxiomError(f"the input holds a term the compiled rules cannot load: {exc}",
                                     hint="reason with the default engine or --engine owlrl") from None
-    errors = saturate(store)
-    work = Graph()
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        work.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (quad.subject, quad.predicate, quad.object)))
-    return work, errors
+    return store
 
 
 def _nt(node) -> str:

@@ -23,7 +23,7 @@ from aiworkforce.rdf.load import read_text, refuse_bad_terms, refuse_remote_cont
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.reasoning.closure import ReasoningResult
-from aiworkforce.reasoning.rules import SKOLEM, saturate
+from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturate
 
 Progress = Callable[[str, int, int], None]
 
@@ -84,6 +84,7 @@ def _refuse_unsafe(path: Path) -> None:
 def reason_store(store, *, progress: Progress = _quiet) -> StoreClosure:
     """Saturate ``store`` in place with the compiled OWL 2 RL rules; keep a copy of the asserted triples."""
     progress("reason", 0, 3)
+    check_supported_store(store)
     store.update(f"INSERT {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}")
     asserted = len(store) // 2
     progress("reason", 1, 3)

@@ -113,6 +113,37 @@ def check_supported(graph: Iterable) -> None:
                                     hint="reason with the default engine or --engine owlrl")
 
 
+def check_supported_store(store) -> None:
+    """:func:`check_supported` for data already in a pyoxigraph store (``--data``), without reading every triple.
+
+    Each RDF, RDFS and OWL term the compiled rules do not implement is looked up in the store's indexes (as
+    subject, predicate or object); memberships in anonymous classes and functional object properties too. A term
+    outside those vocabularies carries no OWL 2 RL semantics. Raises :class:`UnsupportedAxiomError`: data files are
+    reasoned by the compiled rules only, so the run is refused rather than answered wrongly.
+    """
+    hint = ("reason over your files alone with `aiworkforce reason --no-core FILE...` (the default engine falls "
+            "back to owlrl), or leave the construct out of the data")
+    for ns in (RDF, RDFS, OWL):
+        for name in ns.__annotations__:
+            term = URIRef(str(ns) + name)
+            if term in SUPPORTED_VOCABULARY:
+                continue
+            node = ox.NamedNode(str(term))
+            for pattern in ((node, None, None), (None, node, None), (None, None, node)):
+                if next(iter(store.quads_for_pattern(*pattern, ox.DefaultGraph())), None) is not None:
+                    raise UnsupportedAxiomError(f"the data uses {_curie(term)}, which the compiled rules do not "
+                                                "implement (data files are reasoned by the compiled rules only)",
+                                                hint=hint)
+    if store.query(f"ASK {{ ?s <{RDF.type}> ?c FILTER(isBlank(?c)) }}"):
+        raise UnsupportedAxiomError("the data asserts membership in an anonymous class expression, which the "
+                                    "compiled rules do not implement", hint=hint)
+    functional = store.query(f"SELECT ?p WHERE {{ ?p <{RDF.type}> <{OWL.FunctionalProperty}> "
+                             f"FILTER NOT EXISTS {{ ?p <{RDF.type}> <{OWL.DatatypeProperty}> }} }} LIMIT 1")
+    for row in functional:
+        raise UnsupportedAxiomError(f"the data declares {row[0]} a functional object property, which the compiled "
+                                    "rules do not implement", hint=hint)
+
+
 def _curie(term) -> str:
     for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("owl", OWL)):
         if str(term).startswith(str(ns)):
@@ -288,7 +319,13 @@ def compile_rules(tbox: Graph) -> CompiledRules:
     # cls-int1, cls-hv2, cls-svf1/2 (+ cax-sco): an anonymous class expression with named superclasses
     # classifies every node matching its pattern into those classes.
     counter = iter(range(10**6))
-    for expression in sorted({e for e in g.subjects(RDFS.subClassOf) if isinstance(e, BNode)}, key=str):
+    # in an order that does not depend on blank-node labels (they change with every parse), so that runs, and
+    # the derivations `explain` reports, are the same every time
+    def structure(e) -> str:
+        return " . ".join(_pattern(g, e, "?x", iter(range(10**6))))
+
+    for expression in sorted({e for e in g.subjects(RDFS.subClassOf) if isinstance(e, BNode)},
+                             key=lambda e: (structure(e), sorted(map(str, g.objects(e, RDFS.subClassOf))), str(e))):
         named = [(n,) for n in g.objects(expression, RDFS.subClassOf) if isinstance(n, URIRef) and n not in top]
         atoms = _pattern(g, expression, "?x", counter)
         if named and atoms:
@@ -306,7 +343,7 @@ def compile_rules(tbox: Graph) -> CompiledRules:
         rules.append(Rule("cls-avf", "?y a ?d", ("?x a ?a", "?x ?p ?y"), _values("?a ?p ?d", avf)
                           + " FILTER(!isLiteral(?y))"))
 
-    for p, head in g.subject_objects(OWL.propertyChainAxiom):
+    for p, head in sorted(g.subject_objects(OWL.propertyChainAxiom), key=lambda ph: (str(ph[0]), len(_list(g, ph[1])))):
         steps = _list(g, head)
         atoms = []
         for i, step in enumerate(steps):
@@ -328,11 +365,18 @@ def compile_rules(tbox: Graph) -> CompiledRules:
 
 
 class RuleEngine:
-    """Runs compiled rules to a fixpoint over a pyoxigraph store holding the (skolemised) data."""
+    """Runs compiled rules to a fixpoint over a pyoxigraph store holding the (skolemised) data.
 
-    def __init__(self, rules: CompiledRules) -> None:
+    With ``trace=True`` (the mode only ``explain`` uses), every update inserts into a graph of its own and
+    :attr:`steps` lists them in order with their rule, so each derived triple can be traced to the one update that
+    first derived it; the graphs are kept. The normal path (``trace=False``) does no extra work.
+    """
+
+    def __init__(self, rules: CompiledRules, *, trace: bool = False) -> None:
         self.rules = rules
         self.rounds = 0
+        self.trace = trace
+        self.steps: list[tuple[str, Rule]] = []  # (graph of the update's new triples, its rule), in run order
 
     def run(self, store) -> int:
         """Saturate ``store``'s default graph; return the number of triples added.
@@ -340,10 +384,8 @@ class RuleEngine:
         Semi-naive evaluation: round 1 runs every rule over the whole graph; each later round runs each rule
         once per body atom, with that atom restricted to what the previous round added. Each round's new
         triples also go to a graph of their own, ``<urn:aiworkforce:graph:round/N>``; the default graph is the
-        closure. The round graphs are dropped at the end.
+        closure. The round graphs are dropped at the end (kept when tracing).
         """
-
-
         before = len(store)
         self.rounds = 0
         delta = None
@@ -351,13 +393,21 @@ class RuleEngine:
             self.rounds += 1
             into = f"{ROUND}/{self.rounds}"
             for rule in self.rules.rules:
-                for update in ([rule.full(into)] if delta is None else rule.seminaive(delta, into)):
-                    store.update(update)
+                if not self.trace:
+                    for update in ([rule.full(into)] if delta is None else rule.seminaive(delta, into)):
+                        store.update(update)
+                    continue
+                for i in range(1 if delta is None else len(rule.atoms)):
+                    step = f"{into}/{len(self.steps)}"
+                    self.steps.append((step, rule))
+                    store.update(rule.full(step) if delta is None else rule.seminaive(delta, step)[i])
+                    store.update(f"INSERT {{ GRAPH <{into}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{step}> {{ ?s ?p ?o }} }}")
             delta = into
             if next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(into))), None) is None:
                 break
-        for r in range(1, self.rounds + 1):
-            store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
+        if not self.trace:
+            for r in range(1, self.rounds + 1):
+                store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
         return len(store) - before
 
     def inconsistencies(self, store) -> list[str]:
@@ -374,6 +424,17 @@ def _schema_filter() -> str:
     return f"FILTER(?p IN ({preds}) || (?p = <{RDF.type}> && ?o IN ({types})))"
 
 
+@dataclass
+class Saturation:
+    """What one saturation did: the asserted and the owlrl-closed schema, the rule engine (with its steps when
+    traced) and the inconsistencies found."""
+
+    tbox: Graph
+    closed: Graph  # owlrl's raw closure of the schema, noise included
+    engine: RuleEngine
+    errors: list[str]
+
+
 def saturate(store) -> list[str]:
     """Compute the OWL 2 RL closure of the default graph of a pyoxigraph ``store`` in place.
 
@@ -381,9 +442,11 @@ def saturate(store) -> list[str]:
     a fixpoint. Returns the inconsistencies found. Restriction classes stay skolem IRIs in the store (see
     :func:`unskolem`, :func:`dump_ntriples`); the memberships of individuals in them are removed as noise.
     """
+    return saturation(store).errors
 
 
-
+def saturation(store, *, trace: bool = False) -> Saturation:
+    """:func:`saturate`, returning the whole :class:`Saturation` (``trace=True``: see :class:`RuleEngine`)."""
     where = f"?s ?p ?o {_schema_filter()}"
     tbox = Graph()
     for triple in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"):
@@ -393,9 +456,9 @@ def saturate(store) -> list[str]:
     lines = [f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in closed
              if (s, p, o) in tbox or not is_noise(s, p, o)]
     store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    engine = RuleEngine(compile_rules(closed))
+    engine = RuleEngine(compile_rules(closed), trace=trace)
     engine.run(store)
     errors = list(errors) + engine.inconsistencies(store)
     # memberships in anonymous restriction classes are bookkeeping, not knowledge
     store.update(f"DELETE {{ ?x a ?r }} WHERE {{ ?x a ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{SKOLEM}\")) }}")
-    return sorted(set(errors))
+    return Saturation(tbox, closed, engine, sorted(set(errors)))

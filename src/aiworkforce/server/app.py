@@ -12,6 +12,7 @@ import threading
 from aiworkforce.errors import UsageError
 from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.server.config import ServerConfig
+from aiworkforce.server.explain import Explainer
 from aiworkforce.server.http import bind
 from aiworkforce.server.pages import catalogue_json, index_page, load_static
 from aiworkforce.server.workers import WorkerPool
@@ -33,6 +34,7 @@ class Server:
         self.config.check()
         # Build the closure once here, not in every worker, and pin a private copy for the server's lifetime:
         # an `aiworkforce add` or a cache prune while serving must not give workers different graphs.
+        graph_handle = graph
         entry = graph.closure()
         self._pinned = tempfile.mkdtemp(prefix="aiworkforce-serve-")
         graph = (shutil.copy(entry.closure, self._pinned), shutil.copy(entry.inferred, self._pinned))
@@ -48,6 +50,7 @@ class Server:
         self.httpd.config = self.config
         self.httpd.url = self.url
         self.httpd.static, self.httpd.index, self.httpd.catalogue_doc = static, index, catalogue_doc
+        self.httpd.explainer = Explainer(graph_handle)
         try:
             self.pool = WorkerPool(self.config.workers, self.config.timeout, graph, self.config.memory * 2**20)
         except BaseException:

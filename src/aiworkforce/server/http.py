@@ -21,6 +21,7 @@ from aiworkforce.query.catalogue import get_query
 from aiworkforce.query.safety import check_query
 from aiworkforce.rdf.prefixes import BASE, INDIVIDUAL_KINDS
 from aiworkforce.server.config import ServerConfig
+from aiworkforce.server.explain import Explainer
 from aiworkforce.server.negotiation import (
     GRAPH_TYPES,
     HTML_TYPES,
@@ -271,6 +272,9 @@ class _Handler(BaseHTTPRequestHandler):
                 self._fail(400, "give exactly one absolute IRI: /describe?iri=http://...")
                 return
             self._term(iris[0], params)
+        elif path == "/explain":
+            self._send(self.server.explainer.reply(parse_qs(url.query, keep_blank_values=True),
+                                                   self.headers.get("Accept")))
         elif _TERM_PATH.match(path):
             self._term(BASE + path[1:], parse_qs(url.query, keep_blank_values=True))
         else:
@@ -421,6 +425,7 @@ class _HTTPServer(ThreadingHTTPServer):
     config: ServerConfig
     pool: WorkerPool
     index: bytes
+    explainer: Explainer
     static: dict[str, bytes]
     catalogue_doc: list
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from aiworkforce.rdf.prefixes import PREFIXES
+from aiworkforce.server.explain import explain_href
 from aiworkforce.server.pages import compact, esc, local_path, page, term_href
 
 __all__ = ["SECTIONS", "TermPages"]
@@ -64,6 +65,7 @@ class TermPages:
     def __init__(self, engine) -> None:
         self.engine = engine
         self._labels: dict[str, str] | None = None
+        self._subject: str | None = None  # the IRI of the page being rendered (inferred facts link to /explain)
 
     def predicate_label(self, iri: str) -> str:
         if self._labels is None:
@@ -78,6 +80,10 @@ class TermPages:
     def _link(self, fact) -> str:
         other = fact.other
         badge = ' <span class="inferred" title="derived by OWL-RL reasoning">inferred</span>' if fact.inferred else ""
+        if fact.inferred and other.is_iri and self._subject:  # the badge links to the derivation
+            s, o = (self._subject, other.value) if fact.direction == "out" else (other.value, self._subject)
+            badge = (f' <a class="inferred" href="{esc(explain_href(s, fact.predicate.value, o))}" '
+                     'title="derived by OWL-RL reasoning: see why">inferred</a>')
         if other.kind == "literal":
             lang = f' lang="{esc(other.language)}"' if other.language else ""
             return f"<span{lang}>{esc(other.value)}</span>{badge}"
@@ -109,6 +115,7 @@ class TermPages:
         return '<table class="facts">' + "".join(rows) + "</table>"
 
     def render(self, iri: str, description) -> bytes:
+        self._subject = iri
         facts_out = [f for f in description.facts if f.direction == "out"]
         facts_in = [f for f in description.facts if f.direction == "in"]
 
