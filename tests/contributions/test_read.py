@@ -412,12 +412,12 @@ SCHEMA_ERRORS = [
     ("no-slug", "roles:\n  - label: Nameless\n", 2,
      "the role has no slug", "add slug: lowercase-words-with-hyphens"),
     ("skill-kind", "skills:\n  - slug: a-b\n    kind: soft\n", 3,
-     "skill kind must be one of transferable, technical, domain", None),
+     "skill kind must be one of domain, technical, transferable", None),
     ("skill-without-kind", "skills:\n  - slug: a-b\n    label: A b\n", 2,
-     "skill kind must be one of transferable, technical, domain", None),
+     "skill kind must be one of domain, technical, transferable", None),
     ("concern-kind", "concerns:\n  - slug: a-b\n    kind: threat\n", 3,
-     ("concern kind must be one of attack-surface, ai-enabled-attack, governance-principle, operational-challenge, "
-      "facility-demand, concern"), None),
+     ("concern kind must be one of ai-enabled-attack, attack-surface, concern, facility-demand, "
+      "governance-principle, model-risk, operational-challenge"), None),
     ("duplicate-key", "roles:\n  - slug: a-b\n    label: A\n    label: B\n", 4,
      "the key 'label' appears twice", None),
     ("non-text-key", "roles:\n  - slug: a-b\n    [x]: y\n", 3, "mapping keys must be text", None),

@@ -156,7 +156,7 @@ def stats(
         return
     from aiworkforce.present.tables import table
 
-    typer.echo(table(["class", "instances"], [[c.label, str(c.count)] for c in s.classes]))
+    typer.echo(table(["class", "instances"], [["  " * c.depth + c.label, str(c.count)] for c in s.classes]))
     rows = [[str(l.order), l.label, str(len(l.roles))] + ([", ".join(l.roles)] if layers else []) for l in s.layers]
     headers = ["#", "layer", "roles"] + (["role titles"] if layers else [])
     typer.echo(table(headers, rows))

@@ -3,14 +3,16 @@
 A contribution file becomes an rdflib graph in the project's vocabulary plus a :class:`LineIndex` that maps
 each subject and triple back to the line it came from, so every problem can name its line.
 
-YAML is for people who do not write RDF. Its schema (see CONTRIBUTING.md)::
+YAML is for people who do not write RDF. Its list keys and kinds are read from the ontology
+(``ontology/contribution-format.ttl``, through :mod:`aiworkforce.contributions.yamlformat`); as shipped, the
+schema is (see CONTRIBUTING.md)::
 
     roles:                          # or `role:` with a single mapping
       - slug: prompt-engineer       # required: https://w3id.org/aiworkforce/role/prompt-engineer
         label: Prompt Engineer      # required: the English preferred title
         alt_labels: [Prompt designer]
         definition: ...             # required: 1-3 sentences in your own words
-        hybrid: false               # true for a hybrid role (then use combines / combines_expertise)
+        hybrid: false               # true (or kind: hybrid) for a hybrid role (then use combines / combines_expertise)
         layers: [engineering]       # required: layer slugs, CURIEs or IRIs
         essential_skills: [...]     # skill slugs, CURIEs or IRIs (at least three)
         optional_skills: [...]
@@ -37,7 +39,7 @@ YAML is for people who do not write RDF. Its schema (see CONTRIBUTING.md)::
     concerns:
       - slug: model-drift
         label: Model drift
-        kind: operational-challenge # attack-surface | ai-enabled-attack | governance-principle |
+        kind: operational-challenge # attack-surface | ai-enabled-attack | model-risk | governance-principle |
                                     # operational-challenge | facility-demand | concern
         definition: ...
         sectors: [healthcare]
@@ -59,6 +61,7 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS
 
+from aiworkforce.contributions.yamlformat import EntryFormat, yaml_format
 from aiworkforce.errors import InputError
 from aiworkforce.rdf.formats import by_suffix, rdflib_suffixes
 from aiworkforce.rdf.load import parse_text, read_text, refuse_bad_terms
@@ -75,42 +78,14 @@ MATCH_TYPES = {
     "exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broad": SKOS.broadMatch,
     "narrow": SKOS.narrowMatch, "related": SKOS.relatedMatch,
 }
-#: YAML skill kinds -> (aiw:skillType, aiw:reuseLevel), the two ESCO dimensions a skill states.
-SKILL_KINDS = {"transferable": (AIW.SkillCompetence, AIW.Transversal), "technical": (AIW.SkillCompetence, AIW.SectorSpecific),
-               "domain": (AIW.Knowledge, AIW.SectorSpecific)}
 #: A contributed term is an editorial addition, not a statement of the source article.
 CONTRIBUTED_NOTE = "Contributed through the aiworkforce contribution workflow; not drawn from the article."
-CONCERN_KINDS = {
-    "attack-surface": AIW.AIAttackSurface, "ai-enabled-attack": AIW.AIEnabledAttack,
-    "governance-principle": AIW.GovernancePrinciple, "operational-challenge": AIW.OperationalChallenge,
-    "facility-demand": AIW.FacilityDemand, "concern": AIW.Concern,
-}
-REFERENCE_CLASSES = {
-    "http://data.europa.eu/esco/isco/": (AIW.ISCOUnitGroup, "http://data.europa.eu/esco/concept-scheme/isco"),
-    "http://data.europa.eu/esco/occupation/": (AIW.ESCOOccupation,
-                                               "http://data.europa.eu/esco/concept-scheme/occupations"),
-    "https://www.onetonline.org/link/summary/": (AIW.ONETOccupation, "https://www.onetcenter.org/taxonomy/2019/soc"),
-}
-
-# key -> (predicate, kind of the referenced individual)
-ROLE_LISTS = {
-    "layers": (AIW.inLayer, "layer"),
-    "essential_skills": (AIW.requiresEssentialSkill, "skill"),
-    "optional_skills": (AIW.requiresOptionalSkill, "skill"),
-    "specialises": (AIW.specialises, "role"),
-    "overlaps": (AIW.overlapsWith, "role"),
-    "collaborates_with": (AIW.collaboratesWith, "role"),
-    "combines": (AIW.combinesRole, "role"),
-    "combines_expertise": (AIW.combinesExpertise, "skill"),
-    "expected_to_understand": (AIW.expectedToUnderstand, None),
-    "concerns": (AIW.addressesConcern, "concern"),
-    "title_may_denote": (AIW.titleMayDenote, None),
-}
-ROLE_KEYS = {"slug", "label", "alt_labels", "definition", "hybrid", "alignments", "source", *ROLE_LISTS}
-SKILL_KEYS = {"slug", "label", "alt_labels", "definition", "kind", "mitigates", "source"}
-CONCERN_KEYS = {"slug", "label", "alt_labels", "definition", "kind", "sectors", "source"}
+#: Keys every entry has, stated with SKOS and Dublin Core; the list keys and kinds come from the ontology
+#: (:mod:`aiworkforce.contributions.yamlformat`).
+ENTRY_KEYS = {"slug", "label", "alt_labels", "definition", "kind", "source"}
+#: Keys only roles have: ``hybrid: true`` is the same as ``kind: hybrid``.
+ROLE_ONLY_KEYS = {"hybrid", "alignments"}
 ALIGNMENT_KEYS = {"match", "target", "code", "title"}
-TOP_KEYS = {"role", "roles", "skills", "concerns"}
 
 
 # -- where things are ------------------------------------------------------------------------------------------
@@ -273,9 +248,14 @@ def _kind_of(value) -> str:
     return "empty" if value is None else "a number"
 
 
-def _near(key: str, allowed: set[str]) -> str:
-    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else f"allowed keys: {', '.join(sorted(allowed))}"
+def _close(value: str | None, allowed) -> str | None:
+    """'did you mean ...?' for a near miss, or None."""
+    close = difflib.get_close_matches(value, sorted(allowed), n=1, cutoff=0.6) if value else []
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+def _near(key: str, allowed) -> str:
+    return _close(key, allowed) or f"allowed keys: {', '.join(sorted(allowed))}"
 
 
 class _YamlReader:
@@ -319,16 +299,16 @@ class _YamlReader:
                 self.fail(f"every item of {what} must be text", item.line)
         return loc.value
 
-    def subject(self, kind: str, item: dict[str, _Loc], line: int, what: str) -> URIRef:
+    def subject(self, fmt: EntryFormat, item: dict[str, _Loc], line: int, what: str) -> URIRef:
         slug = self.text(item.get("slug"), f"{what} slug")
         if not slug:
             self.fail(f"{what} has no slug", line, "add slug: lowercase-words-with-hyphens")
-        node = URIRef(f"{BASE}{kind}/{quote(slug.strip(), safe='')}")
+        node = URIRef(f"{fmt.namespace}{quote(slug.strip(), safe='')}")
         self.lines.subjects.setdefault(node, item["slug"].line)
         return node
 
-    def common(self, node: URIRef, kind: str, item: dict[str, _Loc], what: str) -> None:
-        self.add(node, SKOS.inScheme, URIRef(f"{BASE}scheme/{kind}s"), item["slug"].line)
+    def common(self, node: URIRef, fmt: EntryFormat, item: dict[str, _Loc], what: str) -> None:
+        self.add(node, SKOS.inScheme, fmt.scheme, item["slug"].line)
         label = self.text(item.get("label"), f"{what} label")
         if label is not None:
             self.add(node, SKOS.prefLabel, Literal(label, lang="en"), item["label"].line)
@@ -344,22 +324,45 @@ class _YamlReader:
         self.add(node, SKOS.editorialNote, Literal(CONTRIBUTED_NOTE, lang="en"), item["slug"].line)
         self.add(node, DCTERMS.source, URIRef(f"{BASE}source/editors"), item["slug"].line)
 
-    def refs(self, node: URIRef, item: dict[str, _Loc], key: str, predicate, kind: str | None) -> None:
-        for ref in self.texts(item.get(key), key):
-            self.add(node, predicate, reference(ref.value, kind), ref.line)
+    def entry(self, loc: _Loc, name: str) -> URIRef:
+        """One role, skill or concern: its keys, lists and kinds as ``ontology/contribution-format.ttl`` says."""
+        fmt = yaml_format().entry(name)
+        what = f"the {name}"
+        allowed = ENTRY_KEYS | set(fmt.lists) | (ROLE_ONLY_KEYS if name == "role" else set())
+        item = self.mapping(loc, f"a {name}", allowed if fmt.kinds else allowed - {"kind"})
+        node = self.subject(fmt, item, loc.line, what)
+        kind_loc = item.get("kind")
+        kind = self.text(kind_loc, "kind")
+        hybrid = item.get("hybrid")
+        if hybrid is not None and hybrid.value is not None:
+            if not isinstance(hybrid.value, bool):
+                self.fail("hybrid must be true or false", hybrid.line)
+            if hybrid.value:
+                if kind not in (None, "hybrid"):
+                    self.fail(f"hybrid: true contradicts kind: {kind}", hybrid.line, "keep one of them")
+                kind, kind_loc = "hybrid", hybrid
+        if fmt.kinds:
+            kind = kind or fmt.default_kind
+            if kind not in fmt.kinds:
+                self.fail(f"{name} kind must be one of {', '.join(fmt.kinds)}", (kind_loc or loc).line,
+                          _close(kind, fmt.kinds))
+            classes, values = fmt.kinds[kind]
+        else:
+            classes, values = (fmt.cls,), ()
+        line = (kind_loc or item["slug"]).line
+        for cls in classes:
+            self.add(node, RDF.type, cls, line)
+        for predicate, value in values:
+            self.add(node, predicate, value, line)
+        self.common(node, fmt, item, what)
+        for key, spec in fmt.lists.items():
+            for ref in self.texts(item.get(key), key):
+                self.add(node, spec.predicate, reference(ref.value, spec.namespace), ref.line)
+        return node
 
     def role(self, loc: _Loc) -> None:
-        item = self.mapping(loc, "a role", ROLE_KEYS)
-        node = self.subject("role", item, loc.line, "the role")
-        hybrid = item.get("hybrid")
-        if hybrid is not None and not isinstance(hybrid.value, bool):
-            self.fail("hybrid must be true or false", hybrid.line)
-        cls = AIW.HybridRole if hybrid is not None and hybrid.value else AIW.Role
-        self.add(node, RDF.type, cls, item["slug"].line)
-        self.common(node, "role", item, "the role")
-        for key, (predicate, kind) in ROLE_LISTS.items():
-            self.refs(node, item, key, predicate, kind)
-        alignments = item.get("alignments")
+        node = self.entry(loc, "role")
+        alignments = loc.value.get("alignments")
         if alignments is not None and alignments.value is not None:
             if not isinstance(alignments.value, list):
                 self.fail("alignments must be a list of {match, target} mappings", alignments.line)
@@ -379,46 +382,25 @@ class _YamlReader:
         code, title = self.text(entry.get("code"), "code"), self.text(entry.get("title"), "title")
         if code is None and title is None:
             return
-        for namespace, (cls, scheme) in REFERENCE_CLASSES.items():
-            if str(iri).startswith(namespace):
-                self.add(iri, RDF.type, cls, entry["target"].line)
-                self.add(iri, SKOS.inScheme, URIRef(scheme), entry["target"].line)
+        for ref in yaml_format().references:
+            if str(iri).startswith(ref.namespace):
+                self.add(iri, RDF.type, ref.cls, entry["target"].line)
+                self.add(iri, SKOS.inScheme, ref.scheme, entry["target"].line)
                 break
         if code is not None:
             self.add(iri, SKOS.notation, Literal(code), entry["code"].line)
         if title is not None:
             self.add(iri, SKOS.prefLabel, Literal(title, lang="en"), entry["title"].line)
 
-    def skill(self, loc: _Loc) -> None:
-        item = self.mapping(loc, "a skill", SKILL_KEYS)
-        node = self.subject("skill", item, loc.line, "the skill")
-        kind = self.text(item.get("kind"), "kind")
-        if kind not in SKILL_KINDS:
-            self.fail(f"skill kind must be one of {', '.join(SKILL_KINDS)}", item.get("kind", loc).line)
-        skill_type, reuse_level = SKILL_KINDS[kind]
-        self.add(node, RDF.type, AIW.Skill, item["kind"].line)
-        self.add(node, AIW.skillType, skill_type, item["kind"].line)
-        self.add(node, AIW.reuseLevel, reuse_level, item["kind"].line)
-        self.common(node, "skill", item, "the skill")
-        self.refs(node, item, "mitigates", AIW.mitigates, "concern")
-
-    def concern(self, loc: _Loc) -> None:
-        item = self.mapping(loc, "a concern", CONCERN_KEYS)
-        node = self.subject("concern", item, loc.line, "the concern")
-        kind = self.text(item.get("kind"), "kind") or "concern"
-        if kind not in CONCERN_KINDS:
-            self.fail(f"concern kind must be one of {', '.join(CONCERN_KINDS)}", item.get("kind", loc).line)
-        self.add(node, RDF.type, CONCERN_KINDS[kind], item.get("kind", item["slug"]).line)
-        self.common(node, "concern", item, "the concern")
-        self.refs(node, item, "sectors", AIW.relevantInSector, "sector")
-
     def read(self, root: _Loc) -> None:
-        top = self.mapping(root, "the contribution", TOP_KEYS)
+        entries = yaml_format().entries
+        by_key = {fmt.key: name for name, fmt in entries.items()}
+        top = self.mapping(root, "the contribution", {"role", *by_key})
         if not top:
             self.fail("the contribution is empty", root.line, "add a `roles:` list (see CONTRIBUTING.md)")
         if "role" in top:
             self.role(top["role"])
-        for key, handler in (("roles", self.role), ("skills", self.skill), ("concerns", self.concern)):
+        for key, name in by_key.items():
             loc = top.get(key)
             if loc is None or loc.value is None:
                 continue
@@ -426,7 +408,7 @@ class _YamlReader:
                 self.fail(f"{key} must be a list of mappings, one per item (each starting with '- slug: ...')",
                           loc.line)
             for item in loc.value:
-                handler(item)
+                self.role(item) if name == "role" else self.entry(item, name)
 
 
 def yaml_to_graph(text: str, *, path: Path | str = "<yaml>") -> tuple[Graph, LineIndex]:
@@ -438,15 +420,19 @@ def yaml_to_graph(text: str, *, path: Path | str = "<yaml>") -> tuple[Graph, Lin
     return reader.graph, reader.lines
 
 
-def reference(value: str, kind: str | None) -> URIRef:
-    """A reference as written by a contributor: full IRI, CURIE, or a bare slug in the namespace of ``kind``."""
+def reference(value: str, namespace: str | None) -> URIRef:
+    """A reference as written by a contributor: full IRI, CURIE, or a bare slug in ``namespace`` (a full IRI, or
+    the name of a folder under the project's base, such as ``source``)."""
     value = value.strip()
     if re.match(r"^(https?|urn):", value):
         return URIRef(value)
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES:
         return URIRef(PREFIXES[prefix] + local)
-    namespace = f"{BASE}{kind}/" if kind else f"{BASE}unknown/"
+    if not namespace:
+        namespace = f"{BASE}unknown/"
+    elif "://" not in namespace:
+        namespace = f"{BASE}{namespace}/"
     return URIRef(namespace + quote(value, safe=""))
 
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from aiworkforce.rdf.namespaces import AIW
 
-#: The classes reported by :func:`stats`, in display order (subclasses indented under their parents).
-REPORTED_CLASSES = (
-    AIW.Layer, AIW.Role, AIW.HybridRole, AIW.Skill, AIW.TransferableSkill, AIW.TechnicalSkill,
-    AIW.DomainKnowledge, AIW.Concern, AIW.SecurityThreat, AIW.GovernancePrinciple, AIW.OperationalChallenge,
-    AIW.FacilityDemand, AIW.Sector, AIW.GuidingQuestion, AIW.ReferenceOccupation,
-)
+#: The root of the reported classes: the ontology's concept classes are its named subclasses.
+CONCEPT = SKOS.Concept
 
 
 @dataclass(frozen=True)
@@ -23,6 +19,7 @@ class ClassCount:
     iri: URIRef
     label: str
     count: int
+    depth: int = 0  # 0 for a top class, 1 for its subclasses...
 
 
 @dataclass(frozen=True)
@@ -79,11 +76,41 @@ def instances(graph: Graph, cls: URIRef, subclasses: dict | None = None) -> set:
     return found
 
 
+def reported_classes(graph: Graph, subs: dict | None = None) -> list[tuple[URIRef, int]]:
+    """The classes ``stats`` counts, read from the graph's own TBox: the named subclasses of skos:Concept in the
+    ontology's namespace that are not deprecated and have members in ``graph``, depth first, siblings by label.
+    Classes only reasoning fills (defined classes, or any class without asserted members) are left out, since
+    the counts are of the asserted graph."""
+    subs = subs if subs is not None else _subclasses(graph)
+    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for sub, sup in graph.subject_objects(RDFS.subClassOf):
+        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
+            parents[sub].add(sup)
+
+    def shown(cls) -> bool:
+        return (isinstance(cls, URIRef) and str(cls).startswith(str(AIW))
+                and (cls, OWL.deprecated, Literal(True)) not in graph and bool(instances(graph, cls, subs)))
+
+    out: list[tuple[URIRef, int]] = []
+
+    def visit(cls: URIRef, depth: int) -> None:
+        out.append((cls, depth))
+        children = [c for c in subs.get(cls, ()) if c != cls and shown(c) and cls in parents[c]]
+        for child in sorted(children, key=lambda c: (_label(graph, c).lower(), str(c))):
+            visit(child, depth + 1)
+
+    tops = [c for c in subs.get(CONCEPT, ()) if CONCEPT in parents[c] and shown(c)]
+    for top in sorted(tops, key=lambda c: (_label(graph, c).lower(), str(c))):
+        visit(top, 0)
+    return out
+
+
 def stats(graph: Graph) -> Stats:
     """Count instances per class of ``graph`` (an rdflib graph) and list the roles of each layer, in stack order."""
     subs = _subclasses(graph)
     classes = tuple(
-        ClassCount(cls, _label(graph, cls), len(instances(graph, cls, subs))) for cls in REPORTED_CLASSES
+        ClassCount(cls, _label(graph, cls), len(instances(graph, cls, subs)), depth)
+        for cls, depth in reported_classes(graph, subs)
     )
     layers = []
     roles = instances(graph, AIW.Role, subs)
