@@ -48,11 +48,17 @@ def _label(graph: Graph, node) -> str:
     return graph.namespace_manager.normalizeUri(node)
 
 
-def _subclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
-    """Map each class to itself and all its (transitive) subclasses, from the graph's rdfs:subClassOf."""
+def _direct_subclasses(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """Map each class to its direct subclasses, from the graph's rdfs:subClassOf."""
     direct: dict[URIRef, set[URIRef]] = defaultdict(set)
     for sub, sup in graph.subject_objects(RDFS.subClassOf):
         direct[sup].add(sub)
+    return direct
+
+
+def _subclasses(graph: Graph, direct: dict | None = None) -> dict[URIRef, set[URIRef]]:
+    """Map each class to itself and all its (transitive) subclasses, from the graph's rdfs:subClassOf."""
+    direct = direct if direct is not None else _direct_subclasses(graph)
     closed: dict[URIRef, set[URIRef]] = {}
 
     def walk(cls):
@@ -76,42 +82,31 @@ def instances(graph: Graph, cls: URIRef, subclasses: dict | None = None) -> set:
     return found
 
 
-def reported_classes(graph: Graph, subs: dict | None = None) -> list[tuple[URIRef, int]]:
+def _class_counts(graph: Graph, direct: dict, subs: dict) -> tuple[ClassCount, ...]:
     """The classes ``stats`` counts, read from the graph's own TBox: the named subclasses of skos:Concept in the
     ontology's namespace that are not deprecated and have members in ``graph``, depth first, siblings by label.
     Classes only reasoning fills (defined classes, or any class without asserted members) are left out, since
     the counts are of the asserted graph."""
-    subs = subs if subs is not None else _subclasses(graph)
-    parents: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for sub, sup in graph.subject_objects(RDFS.subClassOf):
-        if isinstance(sub, URIRef) and isinstance(sup, URIRef):
-            parents[sub].add(sup)
+    out: list[ClassCount] = []
 
-    def shown(cls) -> bool:
-        return (isinstance(cls, URIRef) and str(cls).startswith(str(AIW))
-                and (cls, OWL.deprecated, Literal(True)) not in graph and bool(instances(graph, cls, subs)))
+    def visit(parent: URIRef, depth: int) -> None:
+        counts = [ClassCount(c, _label(graph, c), len(instances(graph, c, subs)), depth)
+                  for c in direct.get(parent, ())
+                  if isinstance(c, URIRef) and str(c).startswith(str(AIW))
+                  and (c, OWL.deprecated, Literal(True)) not in graph]
+        for entry in sorted((c for c in counts if c.count), key=lambda c: (c.label.lower(), str(c.iri))):
+            out.append(entry)
+            visit(entry.iri, depth + 1)
 
-    out: list[tuple[URIRef, int]] = []
-
-    def visit(cls: URIRef, depth: int) -> None:
-        out.append((cls, depth))
-        children = [c for c in subs.get(cls, ()) if c != cls and shown(c) and cls in parents[c]]
-        for child in sorted(children, key=lambda c: (_label(graph, c).lower(), str(c))):
-            visit(child, depth + 1)
-
-    tops = [c for c in subs.get(CONCEPT, ()) if CONCEPT in parents[c] and shown(c)]
-    for top in sorted(tops, key=lambda c: (_label(graph, c).lower(), str(c))):
-        visit(top, 0)
-    return out
+    visit(CONCEPT, 0)
+    return tuple(out)
 
 
 def stats(graph: Graph) -> Stats:
     """Count instances per class of ``graph`` (an rdflib graph) and list the roles of each layer, in stack order."""
-    subs = _subclasses(graph)
-    classes = tuple(
-        ClassCount(cls, _label(graph, cls), len(instances(graph, cls, subs)), depth)
-        for cls, depth in reported_classes(graph, subs)
-    )
+    direct = _direct_subclasses(graph)
+    subs = _subclasses(graph, direct)
+    classes = _class_counts(graph, direct, subs)
     layers = []
     roles = instances(graph, AIW.Role, subs)
     for layer in instances(graph, AIW.Layer, subs):

@@ -17,9 +17,9 @@ except ImportError:  # pragma: no cover - Windows: no lock
     fcntl = None
 
 
-def open_input(path: Path, *, pipes: bool = True):
-    """Open ``path`` for reading as bytes; refuse what reading might never finish: a device (``/dev/zero``,
-    ``/dev/urandom``), a socket, and with ``pipes=False`` a pipe (for inputs read twice: hashed, then parsed)."""
+def check_input(path: Path, *, pipes: bool = True) -> None:
+    """Refuse an input that reading might never finish: a device (``/dev/zero``, ``/dev/urandom``), a socket, and
+    with ``pipes=False`` a pipe (for inputs read twice: hashed, then parsed); also a missing path or a folder."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -31,6 +31,11 @@ def open_input(path: Path, *, pipes: bool = True):
     if not (stat.S_ISREG(mode) or (pipes and stat.S_ISFIFO(mode))):
         raise InputError("not a regular file (a device, pipe or socket): reading it might never end", path=path,
                          hint="save the data to a file and name that file")
+
+
+def open_input(path: Path, *, pipes: bool = True):
+    """Open ``path`` for reading as bytes, after :func:`check_input`."""
+    check_input(path, pipes=pipes)
     try:
         return open(path, "rb")  # noqa: SIM115 - the caller closes it
     except OSError as exc:

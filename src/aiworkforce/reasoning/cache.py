@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from aiworkforce.errors import InputError
-from aiworkforce.rdf.files import open_input
+from aiworkforce.rdf.files import check_input
 from aiworkforce.rdf.resources import data_files
 
 #: Bump when the cached content changes meaning (e.g. the noise filter of the closure).
@@ -73,7 +73,7 @@ def data_key(data) -> str:
     parsed, so each must be a regular file (a device or a pipe is refused: hashing it might never end)."""
     paths = [Path(p) for p in data]
     for path in paths:
-        open_input(path, pipes=False).close()
+        check_input(path, pipes=False)
     return _hash_files(hashlib.sha256(), paths).hexdigest()[:16]
 
 

@@ -98,8 +98,7 @@ def schema_derivations(tbox: Graph, closed: Graph) -> dict[tuple, tuple[str, tup
     """The first derivation (rule, premises) of each schema triple of owlrl's ``closed`` schema that the OWL 2 RL
     schema rules (scm-*) derive from the asserted ``tbox``, applied in rounds (premises from earlier rounds only)."""
     known = Graph()
-    for t in tbox:
-        known.add(t)
+    known += tbox
     why: dict[tuple, tuple[str, tuple]] = {}
     while True:
         new: dict[tuple, tuple[str, tuple]] = {}
@@ -453,8 +452,3 @@ def trace(graph: Graph) -> Provenance:
     """Reason over ``graph`` (rdflib, asserted) in traced mode, ready to explain any triple of its closure."""
     return Provenance(graph)
 
-
-def explain(graph, subject: Term, predicate: Term, obj: Term) -> Explanation:
-    """Explain the triple ``subject predicate obj`` of ``graph`` (a :class:`~aiworkforce.graph.KnowledgeGraph`):
-    the rule that derived it and its premises, recursively down to asserted triples."""
-    return trace(graph.asserted).explain(subject, predicate, obj)

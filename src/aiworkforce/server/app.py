@@ -34,10 +34,9 @@ class Server:
         self.config.check()
         # Build the closure once here, not in every worker, and pin a private copy for the server's lifetime:
         # an `aiworkforce add` or a cache prune while serving must not give workers different graphs.
-        graph_handle = graph
         entry = graph.closure()
         self._pinned = tempfile.mkdtemp(prefix="aiworkforce-serve-")
-        graph = (shutil.copy(entry.closure, self._pinned), shutil.copy(entry.inferred, self._pinned))
+        pinned = (shutil.copy(entry.closure, self._pinned), shutil.copy(entry.inferred, self._pinned))
         static = load_static()
         index = index_page()
         catalogue_doc = catalogue_json()
@@ -50,9 +49,9 @@ class Server:
         self.httpd.config = self.config
         self.httpd.url = self.url
         self.httpd.static, self.httpd.index, self.httpd.catalogue_doc = static, index, catalogue_doc
-        self.httpd.explainer = Explainer(graph_handle)
+        self.httpd.explainer = Explainer(graph)
         try:
-            self.pool = WorkerPool(self.config.workers, self.config.timeout, graph, self.config.memory * 2**20)
+            self.pool = WorkerPool(self.config.workers, self.config.timeout, pinned, self.config.memory * 2**20)
         except BaseException:
             self.httpd.server_close()
             shutil.rmtree(self._pinned, ignore_errors=True)

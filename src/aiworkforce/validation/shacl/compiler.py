@@ -219,6 +219,7 @@ class _Compiler(ComponentCompiler):
                 if self.deactivated(prop):
                     continue
                 constraints += self.shape_constraints(prop, shape, group, dict(prefixes))
+        # the literals the shapes compare values with as terms (sh:hasValue, members of lists such as sh:in)
         constants = frozenset(o for o in (*sg.objects(None, SH.hasValue), *sg.objects(None, RDF.first))
                               if isinstance(o, Literal))
         return CompiledShapes(tuple(constraints), self.namespaces, dict(self.path_nodes), constants)

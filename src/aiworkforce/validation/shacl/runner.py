@@ -185,12 +185,6 @@ def _term_key(lit: Literal) -> tuple:
     return (str(lit), None, lit.datatype or XSD.string)
 
 
-def shape_constants(shapes: Graph) -> frozenset:
-    """The literals a shapes graph compares values with as terms (sh:hasValue, members of lists such as sh:in)."""
-    return frozenset(o for o in (*shapes.objects(None, SH.hasValue), *shapes.objects(None, RDF.first))
-                     if isinstance(o, Literal))
-
-
 def _same_terms_only(terms: _Terms, constants: frozenset) -> None:
     """Refuse data the compiled engine cannot tell apart: SHACL compares RDF terms (``"1.0"`` and ``"1.00"`` are
     two values, and ``sh:hasValue 1.00`` does not accept ``1.0``), but Oxigraph stores them as one literal."""
@@ -365,11 +359,6 @@ def _default_compiled() -> CompiledShapes:
     return compile_shapes(load_shapes())
 
 
-@functools.lru_cache(maxsize=1)
-def _default_constants() -> frozenset:
-    return shape_constants(load_shapes())
-
-
 def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes | None = None,
                   store: ox.Store | None = None, focus_nodes: Iterable[Node] | None = None,
                   workers: int | None = None) -> ValidationReport:
@@ -392,8 +381,7 @@ def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes |
         if data is None:
             data = load_core()
         store, terms = graph_to_store(data)
-        _same_terms_only(terms, _default_constants() if shapes is None else
-                         shape_constants(shapes) if isinstance(shapes, Graph) else compiled.constants)
+        _same_terms_only(terms, compiled.constants)
         triples = len(data)
     else:
         terms = None
