@@ -287,10 +287,16 @@ def test_an_interrupted_add_leaves_the_old_or_the_new_module(tmp_path, activate,
         add_contributions([PROMPT])
         expected[seeded] = (before, kb.module.read_bytes())
 
+    # the longest delay is how long one whole `add` takes here and now (a busy machine is several times slower)
+    started = time.perf_counter()
+    whole = KnowledgeBase(tmp_path / "timed")
+    subprocess.run(aiworkforce_cmd() + ["add", str(PROMPT)], env=whole.env(), check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    longest = max(1.0, 1.2 * (time.perf_counter() - started))
+    assert whole.module.read_bytes() == expected[False][1]
     iterations, outcomes = 15, []
     for i in range(iterations):
-        # 0.05 s ... 5 s: a busy machine (e.g. pytest -n 2) takes over 2.5 s to reach the write of the module
-        delay = 0.05 * (100 ** (i / (iterations - 1)))
+        delay = 0.05 * ((longest / 0.05) ** (i / (iterations - 1)))  # 0.05 s ... the time of a whole add
         seeded = i % 2 == 1
         kb = KnowledgeBase(tmp_path / f"run-{i}")
         before, complete = expected[seeded]
