@@ -79,6 +79,10 @@ class UnsafeQueryError(UsageError):
     """A query asked for something the read-only, offline query service refuses."""
 
 
+class QueryLimitError(UsageError):
+    """A query exceeds a bound on the work it may cause: nesting depth, run time, memory or answer size."""
+
+
 class InconsistencyError(AiworkforceError):
     """The graph contradicts an axiom of the ontology (for example an irreflexive property used reflexively)."""
 

@@ -153,3 +153,39 @@ def test_cli_release(tmp_path, capsys):
     assert captured.err.startswith(f"aiworkforce: error: {out} is not empty")
     assert "Traceback" not in captured.err
     assert main(["release", "-o", str(out), "--force"]) == 0
+
+
+# -- issue 11: --force only replaces a previous release; never through a symbolic link ------------------------------
+
+def test_force_never_deletes_a_folder_that_is_not_a_release(kg, tmp_path):
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.tex").write_text("years of work", encoding="utf-8")
+    with pytest.raises(UsageError, match="does not hold a previous release"):
+        release(kg, thesis, force=True)
+    assert (thesis / "chapter1.tex").read_text(encoding="utf-8") == "years of work"
+
+
+def test_force_needs_the_marker_of_a_previous_release(kg, made, tmp_path):
+    import shutil
+
+    copy = tmp_path / "rel"
+    shutil.copytree(made.folder, copy)
+    (copy / SUMS).write_text("0" * 64 + "  something-else.txt\n", encoding="utf-8")  # not a release's list
+    with pytest.raises(UsageError, match="does not hold a previous release"):
+        release(kg, copy, force=True)
+    assert (copy / NOTES).exists()
+    shutil.copy(made.folder / SUMS, copy / SUMS)
+    again = release(kg, copy, force=True)
+    assert verify(again.folder) == []
+
+
+def test_a_symlinked_output_folder_is_refused(kg, tmp_path):
+    target = tmp_path / "elsewhere"
+    target.mkdir()
+    (target / "precious").write_text("x", encoding="utf-8")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    with pytest.raises(UsageError, match="symbolic link"):
+        release(kg, link, force=True)
+    assert link.is_symlink() and (target / "precious").exists()

@@ -251,3 +251,39 @@ def test_glued_service_never_reaches_the_network(kg):
             listener.accept()
     finally:
         listener.close()
+
+
+# -- issue 11: reproducers ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query", [
+    "SELECT ?s WHERE { # x\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",  # a comment ended by a bare CR
+    "SELECT ?s WHERE { ?x ?y trueSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",  # glued to a keyword
+    "SELECT * { ?s ?p ?o FILTER(?o<?b)SERVICE?v#>\n{?a ?b ?c} }",  # `<` as less-than, not an IRI
+    "SELECT * { ?s ?p ?o FILTER(?o<?b'>') SERVICE <http://x/> {?a ?b ?c} #' }",
+    "PREFIX service: <http://x/>\nSELECT * { service:<http://127.0.0.1:9/> { ?s ?p ?o } }",
+])
+def test_issue11_service_bypasses_are_refused(query):
+    with pytest.raises(UnsafeQueryError, match="SERVICE"):
+        check_query(query)
+
+
+@pytest.mark.parametrize("query", [
+    "PREFIX add: <http://ex/> SELECT * { ?s add:p ?o }",
+    "PREFIX insert: <http://ex/> PREFIX drop: <http://ex/> SELECT * { ?s insert:p drop:o }",
+    "SELECT * { ?s <http://schema.org/Service> ?o . ?s ?p <http://x/service#a> }",
+    "SELECT * { FILTER(EXISTS { ?s ?p <http://x/service#a> }) FILTER(?a < 3 && ?a > 1) }",
+])
+def test_issue11_valid_queries_are_not_refused(kg, query):
+    check_query(query)
+    run_sparql(kg, query)
+
+
+def test_issue11_deep_nesting_is_a_clear_refusal_not_a_crash(kg):
+    from aiworkforce.errors import QueryLimitError
+
+    for query in ("SELECT * WHERE { FILTER(" + "(" * 10_000 + "1" + ")" * 10_000 + ") }",
+                  "SELECT * WHERE " + "{" * 10_000 + "}" * 10_000,
+                  "SELECT * WHERE { FILTER(" + " || ".join(["true"] * 10_000) + ") }"):
+        with pytest.raises(QueryLimitError) as info:
+            run_sparql(kg, query)
+        assert info.value.exit_code == 2 and info.value.hint

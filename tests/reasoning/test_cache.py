@@ -272,3 +272,38 @@ def test_concurrent_builders_agree_on_one_entry(cache_dir, reasoned):
     entry = cache.CachedClosure(cache_dir / cache.source_key())
     assert isomorphic(Graph().parse(entry.closure, format="nt"), reasoned.closure)
     assert isomorphic(Graph().parse(entry.inferred, format="nt"), reasoned.inferred)
+
+
+# -- issue 11: integrity and ownership ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["truncate", "empty", "flip"])
+def test_a_corrupt_entry_is_rebuilt_and_answers_right(cache_dir, quick_reason, damage):
+    entry = shipped_entry()
+    good = entry.closure.read_bytes()
+    if damage == "truncate":
+        entry.closure.write_bytes(good[: len(good) // 2])
+    elif damage == "empty":
+        entry.closure.write_bytes(b"")
+    else:
+        entry.closure.write_bytes(good.replace(b"<", b"[", 1))
+    again = shipped_entry()
+    assert len(quick_reason) == 2, "the damaged entry was rebuilt"
+    assert again.closure.read_bytes() == good
+    assert (again.folder / cache.CHECKSUMS).is_file()
+
+
+def test_an_entry_writable_by_others_is_not_trusted(cache_dir, quick_reason):
+    entry = shipped_entry()
+    entry.closure.write_bytes(b"<urn:planted> <urn:p> <urn:o> .\n")  # what a neighbour could write
+    os.chmod(entry.closure, 0o666)
+    used = shipped_entry()
+    assert used.folder != entry.folder, "a private entry is built instead"
+    assert b"urn:planted" not in used.closure.read_bytes()
+
+
+def test_an_entry_owned_by_another_user_is_not_trusted(cache_dir, quick_reason, monkeypatch):
+    entry = shipped_entry()
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(entry.folder).st_uid + 1)  # the entry is someone else's
+    used = shipped_entry()
+    assert used.folder != entry.folder
+    assert len(quick_reason) == 2

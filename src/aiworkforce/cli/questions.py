@@ -95,6 +95,8 @@ def sparql(
     rdf_format: Annotated[GraphFormat, typer.Option("--rdf-format", help="Format of CONSTRUCT/DESCRIBE results.")] = GraphFormat.ttl,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
+    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds the query may run before it is stopped (exit 2).")] = 60.0,
+    memory: Annotated[int, typer.Option(min=16, help="MiB of memory the query may use before it is stopped (exit 2).")] = 2048,
 ) -> None:
     """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the reasoned graph.
 
@@ -117,7 +119,8 @@ def sparql(
                              hint="send the query as UTF-8") from None
     else:
         text, source = read_text(Path(file)), file
-    result = run_sparql(KnowledgeGraph(data or ()), text, engine=engine.value, source=source)
+    result = run_sparql(KnowledgeGraph(data or ()), text, engine=engine.value, source=source,
+                        timeout=timeout, memory=memory * 2**20)
     if result.kind == "ask":
         typer.echo(json.dumps({"boolean": result.boolean}) if fmt is ResultFormat.json else str(result.boolean).lower())
     elif result.kind == "select":

@@ -23,6 +23,10 @@ def serve(
         metavar="ORIGIN", help="Allow browsers on ORIGIN (or '*') to call the endpoint; no CORS headers without it.")] = None,
     workers: Annotated[Optional[int], typer.Option(
         min=1, help="Query worker processes (default: the number of CPUs, at most 4).")] = None,
+    max_response_bytes: Annotated[int, typer.Option(
+        min=1024, help="Largest answer body in bytes; longer answers are cut (X-Aiworkforce-MaxBytes).")] = 16 << 20,
+    memory: Annotated[int, typer.Option(
+        min=64, help="MiB a worker may allocate beyond the graph; a query needing more gets 400.")] = 1024,
 ) -> None:
     """Serve the reasoned graph: a read-only SPARQL 1.1 endpoint at /sparql, and web pages for people.
 
@@ -35,7 +39,8 @@ def serve(
     from aiworkforce.server import Server, ServerConfig, default_worker_processes
 
     config = ServerConfig(host=host, port=port, timeout=timeout, max_results=max_results,
-                          max_request_bytes=max_request_bytes, cors=cors, workers=workers or default_worker_processes())
+                          max_request_bytes=max_request_bytes, cors=cors,
+                          max_response_bytes=max_response_bytes, memory=memory, workers=workers or default_worker_processes())
     logger = logging.getLogger("aiworkforce.server.app")
     handler = logging.StreamHandler(sys.stderr)  # the request log, configured here and never at import
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))

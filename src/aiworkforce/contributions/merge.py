@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 from aiworkforce.contributions.check import ContributionReport, check_contributions
 from aiworkforce.errors import ContributionRejected, UsageError
 from aiworkforce.graph import KnowledgeGraph
-from aiworkforce.rdf.files import write_atomic
+from aiworkforce.rdf.files import folder_lock, write_atomic
 from aiworkforce.rdf.load import load_core, parse_file, parse_files
 from aiworkforce.rdf.prefixes import BASE
 from aiworkforce.rdf.resources import data_dir
@@ -62,15 +62,18 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None) -> M
     modules = sorted(folder.glob("*.ttl"))
     if not modules:
         raise UsageError(f"{folder} holds no knowledge-base modules (*.ttl)", hint="point --into at an ontology folder")
-    core = load_core() if folder.resolve() == shipped.resolve() else parse_files(modules)
-    report = check_contributions(paths, core)
-    if not report.conforms:
-        raise ContributionRejected(report)
-    module = folder / MODULE
-    merged = parse_file(module) if module.exists() else Graph()
-    before = len(merged)
-    merged += report.contributed
-    write_atomic(module, render_module(merged))
-    if folder.resolve() == shipped.resolve():
-        KnowledgeGraph().closure()
+    # One `add` at a time per folder: the next one waits, then checks against what the first merged, so two
+    # concurrent runs both merge (or the second is refused with its findings), and neither is lost.
+    with folder_lock(folder):
+        core = load_core() if folder.resolve() == shipped.resolve() else parse_files(sorted(folder.glob("*.ttl")))
+        report = check_contributions(paths, core)
+        if not report.conforms:
+            raise ContributionRejected(report)
+        module = folder / MODULE
+        merged = parse_file(module) if module.exists() else Graph()
+        before = len(merged)
+        merged += report.contributed
+        write_atomic(module, render_module(merged))
+        if folder.resolve() == shipped.resolve():
+            KnowledgeGraph().closure()
     return MergeResult(module, report.terms, len(merged) - before, report)

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -60,10 +61,10 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from aiworkforce.errors import InputError
 from aiworkforce.rdf.formats import by_suffix, rdflib_suffixes
-from aiworkforce.rdf.load import parse_text, read_text
+from aiworkforce.rdf.load import parse_text, read_text, refuse_bad_terms
 from aiworkforce.rdf.namespaces import AIW
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
-from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
+from aiworkforce.rdf.terms import Term
 
 #: Largest contribution file accepted (a role definition is a few kilobytes).
 MAX_CONTRIBUTION_BYTES = 2 * 1024 * 1024
@@ -179,26 +180,13 @@ def load_contribution(path: str | Path) -> Contribution:
         raise InputError("the file is empty", path=path, hint="start from `aiworkforce new-role SLUG`")
     if suffix in YAML_SUFFIXES:
         graph, lines = yaml_to_graph(text, path=path)
-        _check_iris(graph, text, path)
+        refuse_bad_terms(graph, text, path, locate=lambda triple: lines.locate(*triple))
         return Contribution(path, "yaml", graph, lines)
     fmt = by_suffix(path).rdflib
     graph = parse_text(text, fmt, path=path)
     if not len(graph):
         raise InputError("the file holds no statements", path=path)
-    _check_iris(graph, text, path)
     return Contribution(path, fmt, graph, turtle_lines(text, graph) if fmt == "turtle" else LineIndex())
-
-
-def _check_iris(graph: Graph, text: str, path: Path) -> None:
-    r"""Refuse IRIs that no RDF store can hold (a control character, a space, ``<>"{}|^`\``): rdflib parses
-    some of them, but they could never be merged or queried."""
-    for node in {n for triple in graph for n in triple if isinstance(n, URIRef)}:
-        bad = IRI_FORBIDDEN.search(str(node))
-        if bad:
-            at = text.find(bad.group(0))
-            raise InputError(f"the IRI {str(node)!r} holds {bad.group(0)!r}, which an IRI may not hold",
-                             path=path, line=text.count("\n", 0, at) + 1 if at >= 0 else None,
-                             hint='write IRIs without spaces, control characters or any of <>"{}|^`\\')
 
 
 # -- YAML -----------------------------------------------------------------------------------------------------------
@@ -454,6 +442,9 @@ def reference(value: str, kind: str | None) -> URIRef:
 
 # -- Turtle line numbers ----------------------------------------------------------------------------------------------
 
+#: a term as it stands on a line of Turtle: an IRI in brackets, or a run up to a delimiter
+_LINE_TOKEN = re.compile(r"<[^>\s]*>|[^\s;,\[\]()<\"']+")
+
 
 def turtle_lines(text: str, graph: Graph) -> LineIndex:
     """Best-effort line numbers for a Turtle file: the line where each subject's block starts, and within it the
@@ -473,14 +464,32 @@ def turtle_lines(text: str, graph: Graph) -> LineIndex:
             out.append("a")
         return out
 
+    # One pass over the text: for each token, the lines it stands on (any position / first on the line). Each
+    # lookup is then a binary search, so the whole index is linear in the file, not in lines x terms.
+    anywhere: dict[str, list[int]] = {}
+    first: dict[str, list[int]] = {}
+    for number, raw in enumerate(lines):
+        line = raw.split("#", 1)[0] if "<" not in raw else raw
+        for k, match in enumerate(_LINE_TOKEN.finditer(line)):
+            token = match.group(0)
+            for form in {token, token.rstrip(".")}:
+                spots = anywhere.setdefault(form, [])
+                if not spots or spots[-1] != number:
+                    spots.append(number)
+                if k == 0 and match.start() == len(line) - len(line.lstrip()):
+                    starts_here = first.setdefault(form, [])
+                    if not starts_here or starts_here[-1] != number:
+                        starts_here.append(number)
+
     def find(patterns: list[str], start: int, stop: int, at_start: bool = False) -> int | None:
-        for number in range(start, stop):
-            line = lines[number].split("#", 1)[0] if "<" not in lines[number] else lines[number]
-            for form in patterns:
-                regex = (r"^\s*" if at_start else r"(^|[\s;,\[(])") + re.escape(form) + r"(?=[\s;,.\])]|$)"
-                if re.search(regex, line):
-                    return number
-        return None
+        table = first if at_start else anywhere
+        best = None
+        for form in patterns:
+            spots = table.get(form, ())
+            i = bisect_left(spots, start)
+            if i < len(spots) and spots[i] < stop and (best is None or spots[i] < best):
+                best = spots[i]
+        return best
 
     starts = {}
     for subject in {s for s in graph.subjects() if isinstance(s, URIRef)}:

@@ -71,5 +71,7 @@ def format_select(variables, rows, fmt: str, prefixes: dict[str, str], *, width:
         lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
         return "\n".join(lines) + "\n"
     if fmt == "table":
+        if not variables:  # e.g. SELECT * WHERE { }: solutions that bind nothing
+            return f"({len(rows)} solution{'' if len(rows) == 1 else 's'}, no variables)\n"
         return table(list(variables), cells, width=width) + "\n"
     raise ValueError(f"unknown format {fmt!r}")

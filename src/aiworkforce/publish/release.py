@@ -103,11 +103,31 @@ def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False) 
     return ReleaseResult(out, version, iri, tuple(files), {"base": len(base), "full": len(full)})
 
 
+def is_release(folder: Path) -> bool:
+    """True if ``folder`` holds a previous release: its SHA256SUMS (the marker `release` writes last) lists the
+    release notes, and they are there. Only such a folder may be replaced by --force."""
+    try:
+        listed = {line.split("  ", 1)[1].strip() for line in (folder / SUMS).read_text(encoding="utf-8").splitlines()
+                  if "  " in line}
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return NOTES in listed and (folder / NOTES).is_file() and not (folder / SUMS).is_symlink()
+
+
 def _check_target(out: Path, *, force: bool) -> None:
+    if out.is_symlink():
+        raise UsageError(f"{out} is a symbolic link; a release is never written through one",
+                         hint="give the real folder it points to, or a new folder")
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a folder", hint="choose another output folder")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise UsageError(f"{out} is not empty", hint="choose a new folder, or pass --force to replace its contents")
+    if out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise UsageError(f"{out} is not empty",
+                             hint="choose a new folder, or pass --force to replace a previous release")
+        if not is_release(out):
+            raise UsageError(f"{out} is not empty and does not hold a previous release: --force only replaces "
+                             f"a folder whose {SUMS} lists its {NOTES}",
+                             hint="choose a new folder; nothing was deleted")
 
 
 def _write_all(build: Path, version: str, iri: str, graphs: dict) -> list[str]:
@@ -206,10 +226,12 @@ def _move_into_place(build: Path, out: Path, *, force: bool) -> None:
     old = None
     try:
         if out.is_dir():
+            if out.is_symlink():
+                raise UsageError(f"{out} is a symbolic link; a release is never written through one")
             if any(out.iterdir()):
-                if not force:  # it filled up while we were building
+                if not force or not is_release(out):  # it filled up while we were building
                     raise UsageError(f"{out} is not empty",
-                                     hint="choose a new folder, or pass --force to replace its contents")
+                                     hint="choose a new folder, or pass --force to replace a previous release")
                 old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.old-"))
                 os.rmdir(old)
                 os.rename(out, old)

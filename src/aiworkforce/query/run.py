@@ -14,6 +14,7 @@ from aiworkforce.query.catalogue import StoredQuery, get_query
 from aiworkforce.query.resolve import expand_curie, resolve
 from aiworkforce.query.results import QueryResult
 from aiworkforce.query.safety import check_query
+from aiworkforce.query.sandbox import run_isolated
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.terms import Term
 
@@ -87,13 +88,25 @@ def run_query(
     return result.limited(min(caps) if caps else None)
 
 
-def run_sparql(graph, text: str, *, engine: str | None = None, source: str = "<query>") -> QueryResult:
-    """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over ``graph``'s reasoned graph."""
+#: Defaults of the CLI's ``sparql --timeout`` (seconds) and ``--memory`` (MiB).
+DEFAULT_TIMEOUT = 60.0
+DEFAULT_MEMORY_MIB = 2048
+
+
+def run_sparql(graph, text: str, *, engine: str | None = None, source: str = "<query>",
+               timeout: float | None = None, memory: int | None = None) -> QueryResult:
+    """Run an ad hoc read-only SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE) over ``graph``'s reasoned graph.
+
+    With ``timeout`` (seconds) or ``memory`` (bytes), a local query runs in a child process without network
+    (:mod:`aiworkforce.query.sandbox`) that is stopped at those bounds (:class:`QueryLimitError`, exit 2)."""
     if not text.strip():
         raise UsageError(f"{source}: the query is empty")
     check_query(text, source=source)
     try:
-        return graph.engine(engine).query(text)
+        eng = graph.engine(engine)
+        if (timeout or memory) and not hasattr(graph, "endpoint"):
+            return run_isolated(lambda: eng.query(text), timeout=timeout, memory=memory, what=f"{source}: the query")
+        return eng.query(text)
     except InputError as exc:  # name the query's file in the message, not "<input>"
         if exc.path in (None, "<input>"):
             raise InputError(exc.message.split(": ", 1)[-1], path=source, line=exc.line, hint=exc.hint) from None

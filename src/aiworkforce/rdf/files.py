@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
-from aiworkforce.errors import InputError
+from aiworkforce.errors import InputError, UsageError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock
+    fcntl = None
 
 
 def write_atomic(path: str | Path, data: str) -> None:
@@ -61,3 +68,36 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+#: Seconds `add` waits for another `add` merging into the same folder before giving up.
+LOCK_WAIT = 120.0
+LOCK_NAME = ".aiworkforce.lock"
+
+
+@contextmanager
+def folder_lock(folder: str | Path, *, wait: float = LOCK_WAIT, what: str = "another `aiworkforce add`"):
+    """Hold an exclusive lock on ``folder`` (a lock file in it) for the ``with`` block; wait at most ``wait``
+    seconds for whoever holds it, then raise :class:`UsageError`. POSIX ``flock``: released when the process
+    ends, however it ends, so a crash never leaves the folder locked."""
+    path = Path(folder) / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise InputError(f"cannot lock the folder: {exc.strerror or exc}", path=path,
+                         hint="check that the folder is writable") from None
+    try:
+        if fcntl is not None:
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise UsageError(f"{what} is still writing to {folder} after {wait:g} s; nothing was merged",
+                                         hint="wait for it to finish, then run the command again") from None
+                    time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

@@ -6,11 +6,12 @@ external entities live) is refused, and JSON-LD is only accepted with inline con
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 
 from aiworkforce.errors import DataError, InputError, RDFSyntaxError
 from aiworkforce.rdf.formats import SYNTAXES, by_suffix
@@ -21,7 +22,78 @@ from aiworkforce.rdf.resources import data_files
 MAX_BYTES = 50 * 1024 * 1024
 
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_REMOTE_CONTEXT = re.compile(rb'"@context"\s*:\s*(\[\s*)?"')
+#: characters no literal may hold: C0 controls but tab, line feed and carriage return; DEL; lone surrogates
+_BAD_LITERAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: characters no IRI may hold (RFC 3987 and the Turtle IRIREF production)
+_BAD_IRI = re.compile('[\x00-\x20<>"{}|^`\\\x7f\ud800-\udfff]')
+
+
+def refuse_xml_entities(raw: bytes, path) -> None:
+    """Refuse RDF/XML that declares a DOCTYPE or an entity anywhere in ``raw``, or that is not UTF-8 bytes (an
+    XML parser would read UTF-16 and find declarations a byte scan cannot)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw:
+        raise InputError("RDF/XML that is not UTF-8 is refused", path=path, hint="save the file as UTF-8")
+    match = _DOCTYPE.search(raw)
+    if match:
+        line = raw.count(b"\n", 0, match.start()) + 1
+        raise InputError(
+            "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust memory or read files)",
+            path=path, line=line, hint="remove the <!DOCTYPE ...> block and write entities out in full")
+
+
+def refuse_remote_contexts(text: str, path) -> None:
+    """Refuse JSON-LD that names a context to fetch or read (``"@context": "url"``, in a list too, or ``@import``),
+    decided on the parsed JSON (so ``"\\u0040context"`` is a context too)."""
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise InputError("JSON nested too deeply", path=path) from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise RDFSyntaxError(f"JSON-LD syntax error: {getattr(exc, 'msg', exc)}", path=path, line=line) from None
+    todo = [doc]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@import" or (key == "@context" and (
+                        isinstance(value, str) or (isinstance(value, list) and any(isinstance(v, str) for v in value)))):
+                    raise InputError(
+                        "JSON-LD with a remote @context is refused (a context named by IRI"
+                        f"{' through @import' if key == '@import' else ''} would be fetched or read)",
+                        path=path, hint="inline the context as a JSON object")
+                todo.append(value)
+
+
+def refuse_bad_terms(graph: Graph, text: str | None, path, locate=None) -> None:
+    """Refuse a literal with a control character or a lone surrogate, and an IRI with a character IRIs cannot
+    hold, naming the line (``locate(triple)``, or where the character or its escape is in ``text``)."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, BNode):
+                continue
+            pattern = _BAD_LITERAL if isinstance(term, Literal) else _BAD_IRI
+            found = pattern.search(str(term))
+            if not found and isinstance(term, Literal) and term.datatype is not None:
+                found = _BAD_IRI.search(str(term.datatype))
+            if not found:
+                continue
+            char = found.group(0)
+            what = "a literal" if isinstance(term, Literal) else "an IRI"
+            line = locate(triple) if locate else None
+            if line is None and text is not None:
+                for form in (str(term), *((char,) if char != " " else ()), f"\\u{ord(char):04x}", f"\\u{ord(char):04X}", f"\\U{ord(char):08x}",
+                             f"\\U{ord(char):08X}"):
+                    at = text.find(form)
+                    if at >= 0:
+                        line = text.count("\n", 0, at) + 1
+                        break
+            raise InputError(f"{what} holds the character U+{ord(char):04X}, which RDF data may not hold here: "
+                             f"'{str(term)[:60].encode('unicode_escape', 'backslashreplace').decode()}'",
+                             path=path, line=line,
+                             hint="remove control characters; write spaces in IRIs as %20")
 
 
 def guess_format(path: Path) -> str:
@@ -59,18 +131,10 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 def parse_text(text: str, fmt: str, *, path: Path | str = "<input>", graph: Graph | None = None) -> Graph:
     """Parse ``text`` in rdflib format ``fmt`` into ``graph`` (a new graph by default)."""
     raw = text.encode("utf-8", "surrogatepass")
-    if fmt == "xml" and _DOCTYPE.search(raw):
-        raise InputError(
-            "RDF/XML with a DOCTYPE or ENTITY declaration is refused (entity expansion can exhaust memory or read files)",
-            path=path,
-            hint="remove the <!DOCTYPE ...> block and write entities out in full",
-        )
-    if fmt == "json-ld" and _REMOTE_CONTEXT.search(raw):
-        raise InputError(
-            "JSON-LD with a remote @context is refused (it would be fetched over the network)",
-            path=path,
-            hint="inline the context as a JSON object",
-        )
+    if fmt == "xml":
+        refuse_xml_entities(raw, path)
+    if fmt == "json-ld":
+        refuse_remote_contexts(text, path)
     target = graph if graph is not None else Graph()
     try:
         target.parse(data=text, format=fmt)
@@ -84,6 +148,7 @@ def parse_text(text: str, fmt: str, *, path: Path | str = "<input>", graph: Grap
         line = getattr(exc, "lineno", None) or getattr(exc, "lines", None)
         raise RDFSyntaxError(f"{_fmt_name(fmt)} cannot be parsed: {exc}", path=path,
                              line=line if isinstance(line, int) else None) from None
+    refuse_bad_terms(target, text, path)  # files parsed before into ``graph`` passed this check already
     return target
 
 

@@ -6,6 +6,10 @@ ontology source file, and reused until one of them changes. A new folder is buil
 renamed into place, so concurrent runs never see half a cache.
 
 Location: ``$AIWORKFORCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/aiworkforce``, else ``~/.cache/aiworkforce``.
+
+Integrity: an entry's files are fsynced and listed with their SHA-256 in ``checksum.sha256``; an entry whose
+files do not match (truncated, emptied, edited) is rebuilt. An entry (or its files) not owned by the current
+user, or writable by others, is never read: a shared cache folder cannot plant a closure.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from aiworkforce.errors import InputError
 from aiworkforce.rdf.resources import data_files
 
 #: Bump when the cached content changes meaning (e.g. the noise filter of the closure).
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
+CHECKSUMS = "checksum.sha256"
+_FILES = ("closure.nt", "inferred.nt")
 
 
 @dataclass(frozen=True)
@@ -89,12 +95,11 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
     """
     root = cache_root()
     entry = CachedClosure(root / key)
-    complete = entry.closure.is_file() and entry.inferred.is_file()
-    if complete and not rebuild:
+    if entry.folder.exists() and not _trusted(entry.folder):
+        return _private_entry(build)  # someone else's entry: neither read nor replace it
+    if not rebuild and _intact(entry.folder):
         return entry
-    # an explicit rebuild, or an entry left incomplete, replaces what is there; a missing one is created (decided
-    # now: an entry another process publishes while this one builds is complete, and readers may be using it)
-    replace = entry.folder.exists()
+    # an explicit rebuild, or an entry left incomplete, replaces what is there; a missing one is created
     try:
         root.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=root, prefix=".build-"))
@@ -102,10 +107,14 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
         return _private_entry(build)
     try:
         build(tmp)
+        _seal(tmp)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if replace:  # move the old entry aside first, so the new one appears in one rename
+    if not rebuild and _intact(entry.folder):  # another process published it meanwhile: readers may use it
+        shutil.rmtree(tmp, ignore_errors=True)
+        return entry
+    if entry.folder.exists():  # move the old entry aside first, so the new one appears in one rename
         try:
             stale = Path(tempfile.mkdtemp(dir=root, prefix=".stale-"))
             os.replace(entry.folder, stale / "entry")
@@ -119,11 +128,73 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
     return entry
 
 
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _seal(folder: Path) -> None:
+    """fsync the entry's files, then write their checksums (fsynced too) and fsync the folder."""
+    lines = []
+    for name in _FILES:
+        path = folder / name
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+        lines.append(f"{_digest(path)}  {name}\n")
+    with (folder / CHECKSUMS).open("w", encoding="ascii") as out:
+        out.write("".join(lines))
+        out.flush()
+        os.fsync(out.fileno())
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _intact(folder: Path) -> bool:
+    """True if the entry's files are all there and match their checksums."""
+    try:
+        listed = (folder / CHECKSUMS).read_text(encoding="ascii").splitlines()
+        expected = dict(reversed(line.split("  ", 1)) for line in listed if "  " in line)
+        return set(expected) == set(_FILES) and all(_digest(folder / n) == expected[n] for n in _FILES)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+
+
+def _trusted(folder: Path) -> bool:
+    """True if ``folder`` and everything in it belong to the current user and nobody else may write to them."""
+    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no owners to compare
+        return True
+    uid = os.getuid()
+    try:
+        for path in (folder, *(folder / n for n in (*_FILES, CHECKSUMS) if (folder / n).exists())):
+            st = path.lstat()
+            if st.st_uid != uid or st.st_mode & 0o022 or path.is_symlink():
+                return False
+    except OSError:
+        return False
+    return True
+
+
 def _private_entry(build: Callable[[Path], None]) -> CachedClosure:
     """An unwritable cache must not stop the query: build into a private temporary folder, removed at exit."""
     tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-"))
     atexit.register(shutil.rmtree, tmp, True)
     build(tmp)
+    _seal(tmp)
     return CachedClosure(tmp)
 
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from aiworkforce.errors import InconsistencyError, InputError
 from aiworkforce.rdf.files import write_atomic_bytes
 from aiworkforce.rdf.formats import by_suffix
-from aiworkforce.rdf.load import _DOCTYPE
+from aiworkforce.rdf.load import read_text, refuse_bad_terms, refuse_remote_contexts, refuse_xml_entities
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.reasoning.closure import ReasoningResult
@@ -57,7 +57,7 @@ def load_data_store(data: Sequence[str | Path] = (), *, progress: Progress = _qu
         progress("load", i, len(files))
         if not path.is_file():
             raise InputError("no such file" if not path.exists() else "not a file", path=path)
-        _refuse_doctype(path)
+        _refuse_unsafe(path)
         try:
             store.bulk_load(path=str(path), format=_format(path), to_graph=ox.DefaultGraph())
         except (SyntaxError, ValueError) as exc:
@@ -67,13 +67,18 @@ def load_data_store(data: Sequence[str | Path] = (), *, progress: Progress = _qu
     return store
 
 
-def _refuse_doctype(path: Path) -> None:
-    if path.suffix.lower() in (".rdf", ".owl", ".xml"):
-        with path.open("rb") as handle:
-            head = handle.read(65536)
-        if _DOCTYPE.search(head):
-            raise InputError("RDF/XML with a DOCTYPE or ENTITY declaration is refused", path=path,
-                             hint="remove the <!DOCTYPE ...> block")
+def _refuse_unsafe(path: Path) -> None:
+    """What parsing must never do, checked before the store parses a data file: expand XML entities, fetch a
+    JSON-LD context. The whole file is read (declarations may stand anywhere, not only in the first bytes)."""
+    syntax = by_suffix(path, engine="oxigraph")
+    if syntax.rdflib == "xml":
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+        refuse_xml_entities(raw, path)
+    elif syntax.rdflib == "json-ld":
+        refuse_remote_contexts(read_text(path), path)
 
 
 def reason_store(store, *, progress: Progress = _quiet) -> StoreClosure:

@@ -49,7 +49,7 @@ class Server:
         self.httpd.url = self.url
         self.httpd.static, self.httpd.index, self.httpd.catalogue_doc = static, index, catalogue_doc
         try:
-            self.pool = WorkerPool(self.config.workers, self.config.timeout, graph)
+            self.pool = WorkerPool(self.config.workers, self.config.timeout, graph, self.config.memory * 2**20)
         except BaseException:
             self.httpd.server_close()
             shutil.rmtree(self._pinned, ignore_errors=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from aiworkforce.errors import UsageError
 from aiworkforce.system import usable_cpus
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_MAX_REQUEST_BYTES", "DEFAULT_MAX_RESULTS", "DEFAULT_PORT", "DEFAULT_TIMEOUT",
+__all__ = ["DEFAULT_HOST", "DEFAULT_MAX_REQUEST_BYTES", "DEFAULT_MAX_RESPONSE_BYTES", "DEFAULT_MEMORY_MIB", "DEFAULT_MAX_RESULTS", "DEFAULT_PORT", "DEFAULT_TIMEOUT",
            "ServerConfig", "default_worker_processes"]
 
 DEFAULT_HOST = "127.0.0.1"
@@ -15,6 +15,8 @@ DEFAULT_PORT = 7878
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_RESULTS = 10_000
 DEFAULT_MAX_REQUEST_BYTES = 1 << 20
+DEFAULT_MAX_RESPONSE_BYTES = 16 << 20
+DEFAULT_MEMORY_MIB = 1024
 
 
 def default_worker_processes() -> int:
@@ -30,6 +32,8 @@ class ServerConfig:
     max_results: int = DEFAULT_MAX_RESULTS
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     cors: str | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
+    memory: int = DEFAULT_MEMORY_MIB
     workers: int = field(default_factory=default_worker_processes)
 
     def check(self) -> None:
@@ -39,6 +43,10 @@ class ServerConfig:
             raise UsageError("--max-results must be at least 1")
         if self.max_request_bytes < 1:
             raise UsageError("--max-request-bytes must be at least 1")
+        if self.max_response_bytes < 1024:
+            raise UsageError("--max-response-bytes must be at least 1024")
+        if self.memory < 64:
+            raise UsageError("--memory must be at least 64 (MiB)")
         if self.workers < 1:
             raise UsageError("--workers must be at least 1")
         if not 0 <= self.port <= 65535:

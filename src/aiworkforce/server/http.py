@@ -200,8 +200,31 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- routing
 
+    def _cross_origin(self) -> str | None:
+        """The Origin of a browser request from another site that --cors does not allow, else None.
+
+        Browsers send ``Origin`` with every POST; a page elsewhere must not make a visitor's browser run
+        queries here (it could not read the answer, but the query would still run)."""
+        origin = self.headers.get("Origin")
+        if origin is None:
+            return None
+        host = self.headers.get("Host", "")
+        if origin in (f"http://{host}", f"https://{host}") and host:
+            return None
+        allowed = self.server.config.cors
+        if allowed == "*" or (allowed and origin == allowed):
+            return None
+        return origin
+
     def _dispatch(self) -> None:
         self._started = time.perf_counter()
+        if self.command == "POST":
+            origin = self._cross_origin()
+            if origin is not None:
+                self.close_connection = True
+                self._fail(403, f"cross-origin POST from {origin[:200]!r} refused",
+                           headers={"Vary": "Origin"})
+                return
         if self.command != "POST" and self.headers.get("Content-Length", "0").strip() not in ("", "0"):
             self.close_connection = True  # a body we do not read: never reuse the connection after it
         try:
@@ -319,7 +342,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         cfg = self.server.config
         reply = self.server.pool.run(("sparql", {"text": text, "result_type": result_type, "graph_type": graph_type,
-                                                 "max_results": cfg.max_results}))
+                                                 "max_results": cfg.max_results,
+                                                 "max_bytes": cfg.max_response_bytes}))
         reply.headers.setdefault("Vary", "Accept")
         self._send(reply)
 

@@ -23,6 +23,7 @@ from aiworkforce.server.negotiation import (
     with_charset,
 )
 from aiworkforce.server.reply import (
+    MAX_BYTES_HEADER,
     MAX_ROWS_HEADER,
     Reply,
     error_doc,
@@ -53,7 +54,10 @@ class WorkerState:
     def job_ping(self) -> Reply:
         return text_reply(200, "pong")
 
-    def job_sparql(self, text: str, result_type: str | None, graph_type: str | None, max_results: int) -> Reply:
+    def job_sparql(self, text: str, result_type: str | None, graph_type: str | None, max_results: int,
+                   max_bytes: int = 16 << 20) -> Reply:
+        """Answer one query: at most ``max_results`` rows or triples, and a body of at most ``max_bytes``
+        (rows are collected while their size fits, so an answer never grows past the limit in memory)."""
         store = self.engine.store
         try:
             result = store.query(text, prefixes=PREFIXES)
@@ -67,27 +71,23 @@ class WorkerState:
                 if result_type is None:
                     return _not_acceptable("SELECT", RESULT_TYPES)
                 variables = [v.value for v in result.variables]
-                rows = []
-                for solution in result:
-                    if len(rows) == max_results:
-                        headers[MAX_ROWS_HEADER] = str(max_results)
-                        break
-                    rows.append([solution[i] for i in range(len(variables))])
-                body = serialize_results(RESULT_TYPES[result_type], variables, rows)
+                rows = _collect(result, max_results, max_bytes, headers,
+                                lambda s: [s[i] for i in range(len(variables))])
+                fmt = RESULT_TYPES[result_type]
+                body = _fit(lambda part: serialize_results(fmt, variables, part), rows, max_bytes, headers)
                 return Reply(200, with_charset(result_type), body, headers)
             if graph_type is None:
                 return _not_acceptable("CONSTRUCT/DESCRIBE", GRAPH_TYPES)
-            triples = []
-            for triple in result:
-                if len(triples) == max_results:
-                    headers[MAX_ROWS_HEADER] = str(max_results)
-                    break
-                triples.append(triple)
-            return Reply(200, with_charset(graph_type), serialize_graph(GRAPH_TYPES[graph_type], triples), headers)
+            triples = _collect(result, max_results, max_bytes, headers, lambda t: t)
+            fmt = GRAPH_TYPES[graph_type]
+            body = _fit(lambda part: serialize_graph(fmt, part), triples, max_bytes, headers)
+            return Reply(200, with_charset(graph_type), body, headers)
         except SyntaxError as exc:
             return text_reply(400, f"malformed SPARQL: {exc}")
         except (RuntimeError, ValueError, OSError) as exc:
             return text_reply(400, f"the query cannot be evaluated: {exc}")
+        except MemoryError:
+            return text_reply(400, "the query was stopped: it exhausted the memory a query may use")
 
     def job_api_query(self, name: str, params: dict[str, str], max_results: int) -> Reply:
         try:
@@ -163,6 +163,38 @@ def _describe_unlabelled(engine, iri: str):
         facts += [Fact(direction, p, o, lab.value if lab else None, inf is not None and inf.value in ("true", "1"))
                   for _, p, o, lab, inf in rows]
     return Description(term, tuple(facts))
+
+
+def _size(term) -> int:
+    if isinstance(term, ox.Triple):
+        return _size(term.subject) + _size(term.predicate) + _size(term.object)
+    return 0 if term is None else len(str(term)) + 16
+
+
+def _collect(result, max_results: int, max_bytes: int, headers: dict[str, str], item) -> list:
+    """Rows (or triples) of ``result`` while they number at most ``max_results`` and weigh at most ``max_bytes``."""
+    items, weight = [], 0
+    for solution in result:
+        if len(items) == max_results:
+            headers[MAX_ROWS_HEADER] = str(max_results)
+            break
+        row = item(solution)
+        weight += sum(_size(t) for t in row) + 8 if isinstance(row, list) else _size(row)
+        if weight > max_bytes:
+            headers[MAX_BYTES_HEADER] = str(max_bytes)
+            break
+        items.append(row)
+    return items
+
+
+def _fit(render, items: list, max_bytes: int, headers: dict[str, str]) -> bytes:
+    """``render(items)``, dropping trailing items until the body is at most ``max_bytes`` long."""
+    body = render(items)
+    while len(body) > max_bytes and items:
+        items = items[: len(items) * max_bytes // len(body) * 9 // 10]
+        headers[MAX_BYTES_HEADER] = str(max_bytes)
+        body = render(items)
+    return body
 
 
 def _not_acceptable(form: str, types: dict[str, str]) -> Reply:

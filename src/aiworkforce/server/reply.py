@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 
 from aiworkforce.errors import AiworkforceError
 
-__all__ = ["MAX_ROWS_HEADER", "Reply", "error_doc", "json_reply", "text_reply"]
+__all__ = ["MAX_BYTES_HEADER", "MAX_ROWS_HEADER", "Reply", "error_doc", "json_reply", "text_reply"]
 
 #: Marks a truncated answer; its value is the limit (the header Virtuoso uses).
 MAX_ROWS_HEADER = "X-SPARQL-MaxRows"
+#: Marks an answer cut to fit the response size limit; its value is the limit in bytes.
+MAX_BYTES_HEADER = "X-Aiworkforce-MaxBytes"
 
 
 @dataclass

@@ -18,6 +18,7 @@ import time
 import traceback
 
 from aiworkforce.errors import AiworkforceError, ServerError
+from aiworkforce.query.sandbox import deny_network, limit_memory
 from aiworkforce.server.jobs import WorkerState
 from aiworkforce.server.reply import Reply, text_reply
 
@@ -29,12 +30,16 @@ log = logging.getLogger("aiworkforce.server.app")  # the server's one logger: `a
 WORKER_START_TIMEOUT = 120.0
 
 
-def _worker_main(conn, graph: tuple[str, str]) -> None:  # pragma: no cover - worker processes
-    """A worker: load the graph, say ready, then answer jobs until the pipe closes."""
+def _worker_main(conn, graph: tuple[str, str], memory: int | None = None) -> None:  # pragma: no cover - workers
+    """A worker: drop the network, load the graph, cap its memory, say ready, then answer jobs until the pipe
+    closes. A query that needs more than ``memory`` bytes, or overflows the stack, kills only this worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the parent decides
+    deny_network()  # defence in depth behind check_query: no SERVICE call can leave this process (Linux)
     try:
         state = WorkerState(graph)
         state.job_ping()
+        if memory:
+            limit_memory(memory)
     except AiworkforceError as exc:
         conn.send(("failed", str(exc), exc.exit_code))
         return
@@ -61,9 +66,9 @@ def _worker_main(conn, graph: tuple[str, str]) -> None:  # pragma: no cover - wo
 
 
 class _Worker:
-    def __init__(self, ctx, graph: tuple[str, str]) -> None:
+    def __init__(self, ctx, graph: tuple[str, str], memory: int | None = None) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, graph), name="aiworkforce-worker", daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, graph, memory), name="aiworkforce-worker", daemon=True)
         self.process.start()
         child.close()
 
@@ -96,14 +101,14 @@ class _Worker:
 class WorkerPool:
     """Long-lived worker processes; a job that outlives the timeout gets its worker killed and replaced."""
 
-    def __init__(self, size: int, timeout: float, graph: tuple[str, str]) -> None:
-        self.size, self.timeout, self.graph = size, timeout, graph
+    def __init__(self, size: int, timeout: float, graph: tuple[str, str], memory: int | None = None) -> None:
+        self.size, self.timeout, self.graph, self.memory = size, timeout, graph, memory
         self._ctx = multiprocessing.get_context("spawn")  # never fork a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        workers = [_Worker(self._ctx, self.graph) for _ in range(size)]
+        workers = [_Worker(self._ctx, self.graph, self.memory) for _ in range(size)]
         self._all.update(workers)
         try:
             for w in workers:
@@ -128,8 +133,9 @@ class WorkerPool:
             reply = worker.conn.recv()
         except (EOFError, OSError, ValueError) as exc:
             self._replace(worker)
-            log.error("a query worker died: %s", exc)
-            return text_reply(500, "internal error: the query worker stopped unexpectedly")
+            log.error("a query worker died answering a query: %s", exc)
+            return text_reply(400, "the query was stopped: it exhausted the memory a query may use (--memory) "
+                                   "or the engine's stack; add a LIMIT, or simplify the query")
         self._idle.put(worker)
         if reply.trace:
             log.error("internal error in a query worker:\n%s", reply.trace)
@@ -147,7 +153,7 @@ class WorkerPool:
         with self._lock:
             if self._closed:
                 return
-            worker = _Worker(self._ctx, self.graph)
+            worker = _Worker(self._ctx, self.graph, self.memory)
             self._all.add(worker)
         try:
             worker.wait_ready(WORKER_START_TIMEOUT)
