@@ -90,11 +90,17 @@ class InconsistencyError(AiworkforceError):
 
 
 class UnsupportedAxiomError(AiworkforceError):
-    """The ontology uses an OWL construct the compiled rules do not implement; use the owlrl engine."""
+    """The input uses an OWL construct the compiled rules do not implement: the compiled engine refuses to answer
+    rather than answer wrongly (the default engine then falls back to owlrl)."""
 
 
-class UnsupportedShapeError(DataError):
-    """The shapes graph uses a SHACL feature this compiler does not implement (or uses one wrongly)."""
+class UnsupportedShapeError(AiworkforceError):
+    """The shapes or the data use a SHACL feature the compiled engine does not implement: it refuses to answer
+    rather than answer wrongly (the default engine then falls back to pySHACL)."""
+
+
+class ShapesGraphError(InputError):
+    """A shapes graph given by the user is not valid SHACL (the reference engine rejects it)."""
 
 
 class ContributionRejected(AiworkforceError):

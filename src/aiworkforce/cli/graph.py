@@ -27,12 +27,41 @@ def validate(
     engine: Annotated[ShaclEngine, typer.Option(help="SHACL engine. " + SHACL_ENGINES.help() + ".")
                       ] = ShaclEngine(SHACL_ENGINES.default),
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
+    shapes: Annotated[Optional[list[Path]], typer.Option(
+        "--shapes", help="With --no-core: the SHACL shapes files to validate against (repeatable).")] = None,
+    no_core: Annotated[bool, typer.Option(
+        "--no-core", help="Validate the RDF FILES against --shapes alone: no shipped ontology, shapes or checks.")
+                       ] = False,
 ) -> None:
     """Validate contributions against the core graph, or (without files) the core graph itself.
 
     Contributions are checked together with the core: references must resolve, every SHACL shape must pass,
-    and nothing may duplicate an existing term. Exit 0 when it conforms, 1 on violations, 2 on unreadable input.
+    and nothing may duplicate an existing term. With --no-core, any RDF files are validated against the
+    --shapes files alone (-f ttl prints the standard sh:ValidationReport). Exit 0 when it conforms, 1 on
+    violations, 2 on unreadable input, on shapes that are not valid SHACL, or when --engine compiled refuses.
     """
+    if no_core or shapes:
+        if not no_core:
+            raise UsageError("--shapes validates your files alone: add --no-core",
+                             hint="aiworkforce validate --no-core --shapes SHAPES.ttl DATA.ttl")
+        if data:
+            raise UsageError("--no-core takes the data files as arguments, not --data")
+        from aiworkforce.present.audit import shacl_report_json, shacl_report_text
+        from aiworkforce.validation.validate import validate_files
+
+        report = validate_files(list(files or ()), list(shapes or ()), engine=engine.value)
+        if report.fallback:
+            typer.echo(f"note: the compiled engine does not support this input ({report.fallback}); "
+                       "validated with pySHACL instead", err=True)
+        if fmt is ReportFormat.ttl:
+            from aiworkforce.rdf.serialize import serialize
+
+            sys.stdout.write(serialize(report.report_graph, "turtle"))
+        elif fmt is ReportFormat.json:
+            typer.echo(json.dumps(shacl_report_json(report), indent=2))
+        else:
+            sys.stdout.write(shacl_report_text(report))
+        raise typer.Exit(0 if report.passes(strict=strict) else 1)
     if files:
         from aiworkforce.contributions.check import check_contributions
         from aiworkforce.present.contributions import render
@@ -71,18 +100,33 @@ def reason(
     ] = False,
     engine: Annotated[Reasoner, typer.Option(help="Reasoner. " + REASONERS.help() + ".")] = Reasoner(REASONERS.default),
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="With --no-core: the RDF files to reason over.")] = None,
+    no_core: Annotated[bool, typer.Option(
+        "--no-core", help="Reason over the FILES alone, without the shipped ontology.")] = False,
 ) -> None:
     """Compute the clean OWL 2 RL closure of the knowledge graph and write it as RDF.
 
     With --data, the closure of the shipped graph joined with your files, computed in pyoxigraph (scales to
-    millions of triples; N-Triples output is written without ever building an rdflib graph).
+    millions of triples; N-Triples output is written without ever building an rdflib graph). With --no-core, the
+    closure of the FILES alone. Exit 1 when the input is inconsistent (the message names the rule that fired and
+    its terms), 2 on unreadable input or when --engine compiled refuses the input.
     """
     from aiworkforce.rdf.files import write_atomic_bytes
-    from aiworkforce.reasoning.closure import closure_text
+    from aiworkforce.reasoning.closure import closure_of_files, closure_text
 
-    with progress_bars() as progress:
-        result = closure_text(KnowledgeGraph(data or (), progress=progress), fmt.value, inferred_only=only_inferred,
-                              reasoner=engine.value)
+    if files and not no_core:
+        raise UsageError("files to reason over alone need --no-core (to join them with the core, use --data)")
+    if no_core:
+        if data:
+            raise UsageError("--no-core takes the files as arguments, not --data")
+        result = closure_of_files(list(files or ()), fmt.value, inferred_only=only_inferred, reasoner=engine.value)
+    else:
+        with progress_bars() as progress:
+            result = closure_text(KnowledgeGraph(data or (), progress=progress), fmt.value,
+                                  inferred_only=only_inferred, reasoner=engine.value)
+    if result.fallback:
+        typer.echo(f"note: the compiled rules do not support this input ({result.fallback}); "
+                   "reasoned with owlrl instead", err=True)
     if output is None:
         sys.stdout.buffer.write(result.payload)
         sys.stdout.flush()

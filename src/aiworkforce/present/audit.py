@@ -94,3 +94,33 @@ def _term(graph, node) -> str:
     if graph is None or not isinstance(node, URIRef):
         return str(node)
     return graph.namespace_manager.normalizeUri(node)
+
+
+def _n3(node) -> str | None:
+    return None if node is None else node.n3()
+
+
+def shacl_report_json(report) -> dict:
+    """A SHACL report of ``validate --no-core`` as data: conforms, the engine, and one object per result."""
+    return {
+        "conforms": not report.problems,
+        "engine": report.engine,
+        "fallback": report.fallback,
+        "results": [{"severity": p.severity.value, "focus": _n3(p.focus), "path": _n3(p.path), "shape": _n3(p.shape),
+                     "component": _n3(p.component), "value": _n3(p.value), "message": p.message}
+                    for p in report.problems],
+    }
+
+
+def shacl_report_text(report) -> str:
+    """A SHACL report of ``validate --no-core`` as text: one line per result, then the verdict."""
+    lines = []
+    for p in report.problems:
+        where = p.focus.n3() + (f" {p.path.n3() if hasattr(p.path, 'n3') else p.path}" if p.path is not None else "")
+        value = f" (value {p.value.n3()})" if p.value is not None else ""
+        lines.append(f"{p.severity.value}: {where}: {p.message}{value}")
+    counts = {s: report.count(s) for s in Severity}
+    verdict = "conforms" if not report.problems else "does not conform"
+    lines.append(f"{report.triples:,} triples {verdict}: {counts[Severity.VIOLATION]} violations, "
+                 f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} infos ({report.engine})")
+    return "\n".join(lines) + "\n"

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from rdflib import Graph
 
-from aiworkforce.errors import InconsistencyError, UsageError
+from aiworkforce.errors import InconsistencyError, UnsupportedAxiomError, UsageError
 from aiworkforce.rdf.formats import by_name
+from aiworkforce.rdf.load import parse_files
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_rdflib
 from aiworkforce.reasoning.reference import is_noise, owlrl_closure
 from aiworkforce.reasoning.registry import REASONERS
-from aiworkforce.reasoning.rules import saturate, skolem, unskolem
+from aiworkforce.reasoning.rules import check_supported, saturate, skolem, unskolem
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class ReasoningResult:
     asserted: Graph
     closure: Graph
     inconsistencies: tuple[str, ...]
+    engine: str = ""  # the engine that computed the closure ("compiled", "owlrl")
+    fallback: str | None = None  # why the default engine handed this run to owlrl, if it did
 
     @property
     def inferred(self) -> Graph:
@@ -41,10 +44,17 @@ class ReasoningResult:
 
 
 def rules_closure(graph: Graph) -> tuple[Graph, list[str]]:
-    """The same closure computed by compiled rules in pyoxigraph (see :mod:`aiworkforce.reasoning.rules`)."""
+    """The same closure computed by compiled rules in pyoxigraph (see :mod:`aiworkforce.reasoning.rules`).
+
+    Raises :class:`UnsupportedAxiomError` for an input the rules do not cover (:func:`check_supported`)."""
+    check_supported(graph)
     store = ox.Store()  # blank nodes are skolemised on the way in, so they keep their identity on the way out
     lines = "".join(f"{_nt(skolem(s))} {_nt(p)} {_nt(skolem(o))} .\n" for s, p, o in graph)
-    store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    try:
+        store.bulk_load(lines.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    except (SyntaxError, ValueError) as exc:
+        raise UnsupportedAxiomError(f"the input holds a term the compiled rules cannot load: {exc}",
+                                    hint="reason with the default engine or --engine owlrl") from None
     errors = saturate(store)
     work = Graph()
     for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -57,7 +67,11 @@ def _nt(node) -> str:
 
 
 class RulesReasoner:
-    """The default reasoner: the ontology's axioms compiled into SPARQL rules, run to a fixpoint in pyoxigraph."""
+    """The ontology's axioms compiled into SPARQL rules, run to a fixpoint in pyoxigraph; refuses what they do
+    not cover."""
+
+    name = "compiled"
+    fallback: str | None = None
 
     def closure(self, graph: Graph) -> tuple[Graph, list[str]]:
         return rules_closure(graph)
@@ -66,8 +80,25 @@ class RulesReasoner:
 class OwlrlReasoner:
     """The reference reasoner: owlrl."""
 
+    name = "owlrl"
+    fallback: str | None = None
+
     def closure(self, graph: Graph) -> tuple[Graph, list[str]]:
         return owlrl_closure(graph)
+
+
+class AutoReasoner:
+    """The default: the compiled rules, handing the run to owlrl when they refuse (``fallback`` says why)."""
+
+    name = "compiled"
+    fallback: str | None = None
+
+    def closure(self, graph: Graph) -> tuple[Graph, list[str]]:
+        try:
+            return rules_closure(graph)
+        except UnsupportedAxiomError as exc:
+            self.name, self.fallback = "owlrl", exc.message
+            return owlrl_closure(graph)
 
 
 def reason(graph: Graph, *, strict: bool = False, reasoner: str = REASONERS.default) -> ReasoningResult:
@@ -78,7 +109,8 @@ def reason(graph: Graph, *, strict: bool = False, reasoner: str = REASONERS.defa
     both give the same clean closure. Inconsistencies are returned in ``inconsistencies``; with ``strict=True``
     they raise :class:`InconsistencyError` instead.
     """
-    work, errors = REASONERS.load(reasoner)().closure(graph)
+    engine = REASONERS.load(reasoner)()
+    work, errors = engine.closure(graph)
     errors = sorted(set(errors))
     if errors and strict:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
@@ -88,7 +120,8 @@ def reason(graph: Graph, *, strict: bool = False, reasoner: str = REASONERS.defa
     for s, p, o in work:
         if (s, p, o) in graph or not is_noise(s, p, o):
             closure.add((s, p, o))
-    return ReasoningResult(asserted=graph, closure=closure, inconsistencies=tuple(errors))
+    return ReasoningResult(asserted=graph, closure=closure, inconsistencies=tuple(errors), engine=engine.name,
+                           fallback=engine.fallback)
 
 
 @dataclass(frozen=True)
@@ -97,6 +130,21 @@ class ClosureText:
 
     payload: bytes
     summary: str
+    fallback: str | None = None  # why the default engine handed the run to owlrl, if it did
+
+
+def closure_of_files(paths: list, fmt: str = "nt", *, inferred_only: bool = False,
+                     reasoner: str = REASONERS.default) -> ClosureText:
+    """The clean OWL 2 RL closure of the RDF files ``paths`` alone (no shipped ontology), serialised as ``fmt``.
+
+    An inconsistent input raises :class:`InconsistencyError` naming the rule that fired and its terms."""
+    if not paths:
+        raise UsageError("name the RDF files to reason over", hint="aiworkforce reason --no-core FILE.ttl -f nt")
+    result = reason(parse_files(paths), strict=True, reasoner=reasoner)
+    out = result.inferred if inferred_only else result.closure
+    inferred = len(result.closure) - len(result.asserted)
+    return ClosureText(serialize(out, by_name(fmt).rdflib).encode("utf-8"),
+                       f"{len(out):,} triples ({inferred:,} inferred)", result.fallback)
 
 
 def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
@@ -109,7 +157,7 @@ def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
     """
     rdflib_name = by_name(fmt).rdflib
     if graph.data:
-        if reasoner != REASONERS.default:
+        if reasoner not in (REASONERS.default, "compiled", "rules"):
             raise UsageError(f"data files are reasoned by the {REASONERS.default} engine only",
                              hint=f"drop --engine {reasoner}")
         entry = graph.closure()
@@ -123,4 +171,5 @@ def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
     result = reason(graph.asserted, strict=True, reasoner=reasoner)
     out = result.inferred if inferred_only else result.closure
     inferred = len(result.closure) - len(result.asserted)
-    return ClosureText(serialize(out, rdflib_name).encode("utf-8"), f"{len(out):,} triples ({inferred:,} inferred)")
+    return ClosureText(serialize(out, rdflib_name).encode("utf-8"), f"{len(out):,} triples ({inferred:,} inferred)",
+                       result.fallback)

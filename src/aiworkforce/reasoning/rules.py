@@ -57,6 +57,67 @@ _UNSUPPORTED = {
 }
 
 
+#: The RDF, RDFS and OWL vocabulary the compiled rules implement (or that carries no semantics for OWL 2 RL). An
+#: input that uses any other term of these namespaces, anywhere, is refused (:func:`check_supported`).
+SUPPORTED_VOCABULARY = {
+    RDF.type, RDF.first, RDF.rest, RDF.nil, RDF.List, RDF.Property, RDF.langString, RDF.PlainLiteral,
+    RDF.XMLLiteral, RDF.HTML,
+    RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, RDFS.Class, RDFS.Resource, RDFS.Literal,
+    RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy,
+    OWL.Class, OWL.Thing, OWL.Restriction, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    OWL.Ontology, OWL.NamedIndividual, OWL.equivalentClass, OWL.equivalentProperty, OWL.inverseOf,
+    OWL.intersectionOf, OWL.onProperty, OWL.hasValue, OWL.someValuesFrom, OWL.allValuesFrom,
+    OWL.propertyChainAxiom, OWL.disjointWith, OWL.TransitiveProperty, OWL.SymmetricProperty,
+    OWL.AsymmetricProperty, OWL.IrreflexiveProperty, OWL.FunctionalProperty,
+    OWL.versionInfo, OWL.versionIRI, OWL.priorVersion, OWL.backwardCompatibleWith, OWL.incompatibleWith,
+    OWL.deprecated, OWL.imports,
+}
+_RESERVED = (str(RDF), str(RDFS), str(OWL))
+
+
+def check_supported(graph: Iterable) -> None:
+    """Refuse (:class:`UnsupportedAxiomError`) an input the compiled rules could answer wrongly.
+
+    Every RDF, RDFS or OWL term the input uses must be in :data:`SUPPORTED_VOCABULARY`; functional properties
+    must be datatype properties (owlrl derives nothing from them but literal noise). Everything else
+    (equality, owl:sameAs and owl:differentFrom, cardinalities, keys, enumerations, unions, complements,
+    owl:Nothing, disjoint properties, negative assertions...) is refused by name, so the default engine can hand
+    the run to owlrl instead of answering wrongly.
+    """
+    functional = set()
+    datatype_props = set()
+    for s, p, o in graph:
+        for term in (s, p, o):
+            if isinstance(term, URIRef) and str(term).startswith(_RESERVED) and term not in SUPPORTED_VOCABULARY:
+                if str(term).startswith(str(RDF)) and str(term)[len(str(RDF)):].startswith("_"):
+                    continue  # rdf:_1, rdf:_2... container membership: no OWL 2 RL semantics
+                raise UnsupportedAxiomError(f"the input uses {_curie(term)}, which the compiled rules do not implement",
+                                            hint="reason with the default engine (it falls back to owlrl) "
+                                                 "or with --engine owlrl")
+        if p == RDF.type and isinstance(o, BNode):
+            raise UnsupportedAxiomError("the input asserts membership in an anonymous class expression, which the "
+                                        "compiled rules do not implement",
+                                        hint="reason with the default engine (it falls back to owlrl) or --engine owlrl")
+        if p == RDF.type and o == OWL.FunctionalProperty:
+            functional.add(s)
+        elif p == RDF.type and o == OWL.DatatypeProperty:
+            datatype_props.add(s)
+        if isinstance(o, Literal) and getattr(o, "ill_typed", False):
+            raise UnsupportedAxiomError(f"the input holds the ill-typed literal {o.n3()}, which the compiled rules "
+                                        "do not check", hint="reason with the default engine or --engine owlrl")
+    if functional - datatype_props:
+        raise UnsupportedAxiomError(f"the input declares {_curie(min(functional - datatype_props))} a functional "
+                                    "object property, which the compiled rules do not implement",
+                                    hint="reason with the default engine or --engine owlrl")
+
+
+def _curie(term) -> str:
+    for prefix, ns in (("rdf", RDF), ("rdfs", RDFS), ("owl", OWL)):
+        if str(term).startswith(str(ns)):
+            return f"{prefix}:{str(term)[len(str(ns)):]}"
+    return f"<{term}>"
+
+
 def is_schema_triple(s, p, o) -> bool:
     return p in SCHEMA_PREDICATES or (p == RDF.type and o in SCHEMA_TYPES)
 
@@ -254,12 +315,12 @@ def compile_rules(tbox: Graph) -> CompiledRules:
 
     checks = []
     for p in g.subjects(RDF.type, OWL.IrreflexiveProperty):
-        checks.append((f"irreflexive property {p} used reflexively", f"SELECT ?x ?x2 WHERE {{ ?x {_n3(p)} ?x BIND(?x AS ?x2) }}"))
+        checks.append((f"prp-irp: irreflexive property {p} used reflexively", f"SELECT ?x ?x2 WHERE {{ ?x {_n3(p)} ?x BIND(?x AS ?x2) }}"))
     for p in g.subjects(RDF.type, OWL.AsymmetricProperty):
-        checks.append((f"asymmetric property {p} used both ways",
+        checks.append((f"prp-asyp: asymmetric property {p} used both ways",
                        f"SELECT ?x ?y WHERE {{ ?x {_n3(p)} ?y . ?y {_n3(p)} ?x }}"))
     for a, b in g.subject_objects(OWL.disjointWith):
-        checks.append((f"disjoint classes {a} and {b} share a member",
+        checks.append((f"cax-dw: disjoint classes {a} and {b} share a member",
                        f"SELECT ?x ?x2 WHERE {{ ?x a {_n3(a)} . ?x a {_n3(b)} BIND(?x AS ?x2) }}"))
     return CompiledRules(tuple(rules), tuple(checks))
 

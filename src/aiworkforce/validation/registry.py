@@ -3,7 +3,10 @@
 from aiworkforce.plugins import Entry, Registry
 
 SHACL_ENGINES = Registry("SHACL engine", [
-    Entry("sparql", "aiworkforce.validation.validate:CompiledShacl",
-          "the shapes compiled to SPARQL on pyoxigraph, fast (default)"),
+    Entry("auto", "aiworkforce.validation.validate:AutoShacl",
+          "compiled, falling back to pyshacl (said on stderr) for what it does not support (default)"),
+    Entry("compiled", "aiworkforce.validation.validate:CompiledShacl",
+          "the shapes compiled to SPARQL on pyoxigraph, fast; refuses what it does not support"),
+    Entry("sparql", "aiworkforce.validation.validate:CompiledShacl", "former name of compiled"),
     Entry("pyshacl", "aiworkforce.validation.validate:PyShacl", "pySHACL, the reference"),
 ])

@@ -33,6 +33,7 @@ class Problem:
     message: str
     value: Node | None = None
     component: Node | None = None
+    nested: bool = field(default=False, compare=False)  # a result of a shape under sh:node (an sh:detail)
 
     @property
     def sort_key(self) -> tuple:
@@ -51,6 +52,8 @@ class ValidationReport:
     problems: tuple[Problem, ...]
     report_graph: Graph
     triples: int
+    engine: str = ""  # the engine that produced the report ("compiled", "pyshacl")
+    fallback: str | None = None  # why the default engine handed this run to the reference engine, if it did
 
     @property
     def conforms(self) -> bool:
@@ -73,6 +76,7 @@ class ValidationReport:
 
 def problems_from_report(report: Graph) -> tuple[Problem, ...]:
     problems = []
+    nested = set(report.objects(None, SH.detail))
     for result in report.subjects(RDF.type, SH.ValidationResult):
         messages = sorted(str(m) for m in report.objects(result, SH.resultMessage))
         path = report.value(result, SH.resultPath)
@@ -85,6 +89,7 @@ def problems_from_report(report: Graph) -> tuple[Problem, ...]:
                 message=messages[0] if messages else "constraint not met",
                 value=report.value(result, SH.value),
                 component=report.value(result, SH.sourceConstraintComponent),
+                nested=result in nested,
             )
         )
     return tuple(sorted(problems, key=lambda p: p.sort_key))

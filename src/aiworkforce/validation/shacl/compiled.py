@@ -64,6 +64,7 @@ class CompiledShapes:
     constraints: tuple[CompiledConstraint, ...]
     namespaces: tuple[tuple[str, str], ...] = ()
     path_nodes: dict = field(default_factory=dict)  # complex path text -> the path's triples (report graph)
+    constants: frozenset = frozenset()  # the literals the shapes compare values with as terms
 
     def __len__(self) -> int:
         return len(self.constraints)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph
-from rdflib import BNode, Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -184,8 +184,12 @@ class _Compiler(ComponentCompiler):
 
     def compile(self) -> CompiledShapes:
         sg = self.sg
-        for cc in sg.subjects(RDF.type, SH.ConstraintComponent):
+        component_types = set(sg.transitive_subjects(RDFS.subClassOf, SH.ConstraintComponent))
+        for cc in (n for t in component_types for n in sg.subjects(RDF.type, t)):
             raise UnsupportedShapeError(f"custom constraint component {self.name(cc)} is not supported")
+        for validator in (SH.validator, SH.nodeValidator, SH.propertyValidator, SH.parameter):
+            if (None, validator, None) in sg:  # a component however it is typed
+                raise UnsupportedShapeError(f"custom constraint components ({self.name(validator)}) are not supported")
         for p in (SH.rule, SH.entailment, SH.shapesGraph):
             if (None, p, None) in sg:
                 raise UnsupportedShapeError(f"{self.name(p)} is not supported")
@@ -215,7 +219,9 @@ class _Compiler(ComponentCompiler):
                 if self.deactivated(prop):
                     continue
                 constraints += self.shape_constraints(prop, shape, group, dict(prefixes))
-        return CompiledShapes(tuple(constraints), self.namespaces, dict(self.path_nodes))
+        constants = frozenset(o for o in (*sg.objects(None, SH.hasValue), *sg.objects(None, RDF.first))
+                              if isinstance(o, Literal))
+        return CompiledShapes(tuple(constraints), self.namespaces, dict(self.path_nodes), constants)
 
     def shape_constraints(self, shape: Node, focus_from: Node, group: str,
                           prefixes: dict[str, str]) -> list[CompiledConstraint]:

@@ -48,10 +48,12 @@ from aiworkforce.validation.shacl.constants import (
     NODE_KINDS,
     NUMERIC_OR_TIME,
     PAIR_PARAMS,
+    PASSIVE,
     RETYPED,
     STRING_DATATYPES,
     TYPE_PATH,
     VALUE_PARAMS,
+    default_message,
 )
 from aiworkforce.validation.shacl.regex import regex_expr
 from aiworkforce.validation.shacl.shapesgraph import ShapesGraph
@@ -60,6 +62,7 @@ from aiworkforce.validation.shacl.sparqltext import (
     mask,
     merge_prefixes,
     parse_select,
+    prebinding_is_join,
     prologue,
     sparql_iri,
     sparql_string,
@@ -144,20 +147,14 @@ class ComponentCompiler(ShapesGraph):
         out: list[CompiledConstraint] = []
         preds = set(sg.predicates(shape, None))
 
-        def need_message(param: URIRef) -> None:
-            if not messages:
-                raise UnsupportedShapeError(
-                    f"{where}{self.name(param)} would report without sh:message (pySHACL's generic messages are "
-                    "not reproduced)", hint="give the shape an sh:message")
-
         def add(param: URIRef, body: str, *, value: str | None, select: str = "DISTINCT ?this ?value",
                 tail: str = "", component: URIRef | None = None, from_values: bool = False):
-            need_message(param)
             focus = FOCUS_MARK if (from_values and implied) else group + "\n"
             if not select.startswith("DISTINCT"):
                 select = "DISTINCT " + select
             query = f"{prologue(prefixes)}SELECT {select} WHERE {{\n{focus}{body}\n}}{tail}"
-            out.append(CompiledConstraint(shape, component or COMPONENTS[param], severity, result_path, messages,
+            comp = component or COMPONENTS[param]
+            out.append(CompiledConstraint(shape, comp, severity, result_path, messages or default_message(comp),
                                           query, value, focus_from))
 
         # value nodes: ?value (distinct pairs already when the path is one IRI)
@@ -177,17 +174,22 @@ class ComponentCompiler(ShapesGraph):
                 add(param, f"{values}\nFILTER (!({expr}))", value=value_var, select=select_v, from_values=True)
             if param == SH.node:  # pySHACL also reports the helper's own results, with the value as focus node
                 for helper in sorted(sg.objects(shape, SH.node), key=str):
-                    for dshape, comp, expr, has_value in self.node_details(helper, "?value", where, (shape,)):
+                    for dshape, comp, expr, has_value, *prop in self.node_details(helper, "?value", where, (shape,)):
                         dmessages = tuple(sorted(m for m in sg.objects(dshape, SH.message) if isinstance(m, Literal)))
-                        if not dmessages:
-                            raise UnsupportedShapeError(
-                                f"{self.name(dshape)}: reports under sh:node without sh:message (pySHACL's generic "
-                                "messages are not reproduced)", hint="give the shape an sh:message")
+                        dmessages = dmessages or default_message(comp)
                         focus = FOCUS_MARK if implied else group + "\n"
-                        query = (f"{prologue(prefixes)}SELECT DISTINCT ?this ?value WHERE {{\n{focus}{values}\n"
-                                 f"FILTER (!({expr}))\n}}")
-                        out.append(CompiledConstraint(dshape, comp, self.severity(dshape), None, dmessages, query,
-                                                      "value" if has_value else None, focus_from, focus_var="value"))
+                        dpath, value_expr, v, path_node = prop or (None, None, None, None)
+                        if value_expr is not None:  # one result per value of the nested property that fails
+                            ppath = self.sparql_path(path_node, where)
+                            query = (f"{prologue(prefixes)}SELECT DISTINCT ?this ?value {v} WHERE {{\n{focus}"
+                                     f"{values}\n?value {ppath} {v} .\nFILTER (!({value_expr}))\n}}")
+                            value_var = v[1:]
+                        else:
+                            query = (f"{prologue(prefixes)}SELECT DISTINCT ?this ?value WHERE {{\n{focus}{values}\n"
+                                     f"FILTER (!({expr}))\n}}")
+                            value_var = "value" if has_value else None
+                        out.append(CompiledConstraint(dshape, comp, self.severity(dshape), dpath, dmessages, query,
+                                                      value_var, focus_from, focus_var="value"))
 
         for param in PAIR_PARAMS:
             for other in sorted(sg.objects(shape, param)):
@@ -198,9 +200,9 @@ class ComponentCompiler(ShapesGraph):
                     if is_prop:
                         body = (f"{{ ?this {path} ?value . FILTER NOT EXISTS {{ ?this {o} ?value }} }} UNION "
                                 f"{{ ?this {o} ?value . FILTER NOT EXISTS {{ ?this {path} ?value }} }}")
-                    else:
-                        body = (f"{{ BIND (?this AS ?value) FILTER NOT EXISTS {{ ?this {o} ?this }} }} UNION "
-                                f"{{ ?this {o} ?value . FILTER (!sameTerm(?value, ?this)) }}")
+                    else:  # each branch binds ?this itself: a nested group does not see the outer bindings
+                        body = (f"{{ {group}\nBIND (?this AS ?value) FILTER NOT EXISTS {{ ?this {o} ?this }} }} "
+                                f"UNION {{ {group}\n?this {o} ?value . FILTER (!sameTerm(?value, ?this)) }}")
                     add(param, body, value="value")
                 else:  # lessThan / lessThanOrEquals: one result per failing pair
                     op = "<" if param == SH.lessThan else "<="
@@ -227,7 +229,7 @@ class ComponentCompiler(ShapesGraph):
         if unique is not None:
             if not (isinstance(unique, Literal) and isinstance(unique.value, bool)):
                 raise UnsupportedShapeError(f"{where}sh:uniqueLang must be a boolean")
-            if unique.value:  # one result per focus node and language used by two values or more
+            if str(unique) == "true":  # only the literal true (the W3C suite: "1"^^xsd:boolean does not count)
                 add(SH.uniqueLang, f"?this {path} ?__a .\n?this {path} ?__b .\n"
                                    "FILTER (!sameTerm(?__a, ?__b) && isLiteral(?__a) && isLiteral(?__b) && "
                                    "LANG(?__a) != \"\" && LCASE(LANG(?__a)) = LCASE(LANG(?__b)))\n"
@@ -276,9 +278,9 @@ class ComponentCompiler(ShapesGraph):
             listed = ", ".join(sparql_iri(p, where) for p in sorted(allowed))
             test = f"FILTER (?__p NOT IN ({listed}))" if allowed else ""
             query_body = f"?this ?__p ?value .\n{test}"
-            need_message(SH.closed)
             query = f"{prologue(prefixes)}SELECT DISTINCT ?this ?__p ?value WHERE {{\n{group}\n{query_body}\n}}"
-            out.append(CompiledConstraint(shape, SH.ClosedConstraintComponent, severity, None, messages, query,
+            out.append(CompiledConstraint(shape, SH.ClosedConstraintComponent, severity, None,
+                                          messages or default_message(SH.ClosedConstraintComponent), query,
                                           "value", focus_from, projected=("__p",)))
 
         for constraint in sorted(sg.objects(shape, SH.sparql), key=str):
@@ -380,7 +382,8 @@ class ComponentCompiler(ShapesGraph):
         parts = [expr for _, expr, _ in self.helper_checks(helper, x, where, stack)]
         return "(" + (" && ".join(parts) or "true") + ")"
 
-    def helper_checks(self, helper: Node, x: str, where: str, stack: tuple) -> list[tuple[URIRef, str, bool]]:
+    def helper_checks(self, helper: Node, x: str, where: str, stack: tuple,
+                      with_properties: bool = True) -> list[tuple[URIRef, str, bool]]:
         """The constraints of a helper shape on value ``x``: (component, boolean expression, reports a value)."""
         sg = self.sg
         inner = f"{where}{self.name(helper)}: "
@@ -389,12 +392,17 @@ class ComponentCompiler(ShapesGraph):
         if helper not in self.shapes:
             raise UnsupportedShapeError(f"{inner}is not a shape")
         preds = set(sg.predicates(helper, None))
-        not_value_level = {SH.property, SH.sparql, SH.closed, *COUNT_PARAMS, *PAIR_PARAMS}
+        not_value_level = {SH.sparql, SH.closed, *COUNT_PARAMS, *PAIR_PARAMS}
         if helper in self.property_shapes or preds & not_value_level:
             raise UnsupportedShapeError(
-                f"{inner}only value-level constraints (sh:class, sh:in, sh:datatype, sh:pattern, ...) and logical "
-                "constraints are supported in a shape used by sh:node / sh:qualifiedValueShape / sh:and ...")
+                f"{inner}only value-level constraints (sh:class, sh:in, sh:datatype, sh:pattern, ...), logical "
+                "constraints and simple property shapes are supported in a shape used by sh:node / "
+                "sh:qualifiedValueShape / sh:and ...")
         checks = []
+        for prop in sorted(sg.objects(helper, SH.property), key=str) if with_properties else ():
+            if not self.deactivated(prop):
+                checks += [(comp, expr, False) for comp, expr, _, _ in
+                           self.property_checks(prop, x, inner, stack + (helper,))]
         for param in VALUE_PARAMS:
             if param in preds:
                 for expr in self.value_checks(helper, param, x, inner, stack + (helper,)):
@@ -403,12 +411,71 @@ class ComponentCompiler(ShapesGraph):
             checks.append((SH.HasValueConstraintComponent, f"sameTerm({x}, {sparql_term(hv, inner)})", False))
         return checks
 
+    def fresh(self) -> str:
+        self._fresh = getattr(self, "_fresh", 0) + 1
+        return f"?__n{self._fresh}"
+
+    def property_checks(self, prop: Node, x: str, where: str, stack: tuple) -> list[tuple]:
+        """The constraints of a property shape nested in a helper shape, on focus ``x``: (component, boolean
+        expression that ``x`` passes, the check on one value ``?v`` or None, ``?v``). Counts up to 4 are written
+        with distinct variables; anything else is refused."""
+        sg = self.sg
+        inner = f"{where}{self.name(prop)}: "
+        if prop not in self.property_shapes:
+            raise UnsupportedShapeError(f"{inner}sh:property needs a property shape")
+        if prop in stack:
+            raise UnsupportedShapeError(f"{inner}recursive shapes are not supported")
+        if self.severity(prop) is not Severity.VIOLATION:
+            raise UnsupportedShapeError(f"{inner}a nested property shape with a severity is not supported")
+        allowed = set(VALUE_PARAMS) | {SH.minCount, SH.maxCount, SH.hasValue}
+        for pred in sg.predicates(prop, None):
+            if str(pred).startswith(str(SH)) and pred not in allowed and pred not in PASSIVE:
+                raise UnsupportedShapeError(f"{inner}{self.name(pred)} in a nested property shape is not supported")
+        path = self.sparql_path(self.one(prop, SH.path), inner)
+        preds = set(sg.predicates(prop, None))
+        out = []
+        for param in VALUE_PARAMS:
+            if param in preds:
+                v = self.fresh()
+                for expr in self.value_checks(prop, param, v, inner, stack + (prop,)):
+                    out.append((COMPONENTS[param], f"NOT EXISTS {{ {x} {path} {v} FILTER (!({expr})) }}", expr, v))
+
+        def distinct(n: int) -> str:
+            vs = [self.fresh() for _ in range(n)]
+            pairs = [f"!sameTerm({a}, {b})" for i, a in enumerate(vs) for b in vs[i + 1:]]
+            body = " ".join(f"{x} {path} {v} ." for v in vs)
+            return f"EXISTS {{ {body} {'FILTER (' + ' && '.join(pairs) + ')' if pairs else ''} }}"
+
+        for param, op in ((SH.minCount, ""), (SH.maxCount, "!")):
+            n = self.integer(prop, param)
+            if n is None or (param == SH.minCount and n == 0):
+                continue
+            k = n if param == SH.minCount else n + 1
+            if k > 4:
+                raise UnsupportedShapeError(f"{inner}{self.name(param)} {n} in a nested property shape is not supported")
+            out.append((COMPONENTS[param], f"{op}{distinct(k)}", None, None))
+        for hv in sorted(sg.objects(prop, SH.hasValue)):
+            out.append((SH.HasValueConstraintComponent, f"EXISTS {{ {x} {path} {sparql_term(hv, inner)} }}", None,
+                        None))
+        return out
+
     def node_details(self, helper: Node, x: str, where: str, stack: tuple) -> list[tuple]:
         """The results pySHACL nests under an sh:node result (and adds to the report): those of validating the
         value against the helper, recursively through its own sh:node. (shape, component, expression, value)."""
         if self.deactivated(helper):
             return []
+        sg = self.sg
         out = [(helper, comp, expr, has_value) for comp, expr, has_value in self.helper_checks(helper, x, where, stack)]
+        if sg.value(helper, SH.property) is not None:
+            # the value-level results of the helper itself, then those of its property shapes (with their path)
+            out = [(helper, comp, expr, has_value) for comp, expr, has_value in
+                   self.helper_checks(helper, x, where, stack, with_properties=False)]
+            for prop in sorted(sg.objects(helper, SH.property), key=str):
+                if self.deactivated(prop):
+                    continue
+                path = self.result_path(self.one(prop, SH.path))
+                for comp, expr, value_expr, v in self.property_checks(prop, x, where, stack + (helper,)):
+                    out.append((prop, comp, expr, False, path, value_expr, v, self.one(prop, SH.path)))
         for nested in sorted(self.sg.objects(helper, SH.node), key=str):
             out += self.node_details(nested, x, where, stack + (helper,))
         return out
@@ -460,6 +527,10 @@ class ComponentCompiler(ShapesGraph):
         messages = tuple(sorted(set(shape_messages) | {m for m in sg.objects(constraint, SH.message)
                                                        if isinstance(m, Literal)}))
         query = f"{prologue(prefixes)}SELECT DISTINCT {projection} WHERE {{\n{group}\n{body}\n}}"
+        stand_in = f"{prologue(prefixes)}SELECT * WHERE {{\n?this <{MARKS}#focus> ?__focus .\n{body}\n}}"
+        if not prebinding_is_join(stand_in):
+            raise UnsupportedShapeError(f"{where}$this is used inside a nested group, UNION or OPTIONAL, where "
+                                        "the compiled query cannot pre-bind it")
         return CompiledConstraint(shape, SH.SPARQLConstraintComponent, severity, result_path, messages, query,
                                   "value", focus_from, sparql=True, projected=select.variables,
                                   node_shape=not is_prop)

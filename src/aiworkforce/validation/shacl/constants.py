@@ -12,6 +12,7 @@ records what Oxigraph cannot represent.
 
 from __future__ import annotations
 
+from rdflib import Literal
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
@@ -97,3 +98,41 @@ COMPONENTS = {
     SH.closed: SH.ClosedConstraintComponent,
     SH.sparql: SH.SPARQLConstraintComponent,
 }
+
+#: The message of a result whose shape has no sh:message: the wording of each component's definition in the
+#: SHACL specification (4 Core Constraint Components), as a validator without shape messages reports it.
+_DEFAULT_MESSAGES = {
+    SH.ClassConstraintComponent: "Value is not an instance of the required class",
+    SH.DatatypeConstraintComponent: "Value is not a well-formed literal of the required datatype",
+    SH.NodeKindConstraintComponent: "Value does not have the required node kind",
+    SH.PatternConstraintComponent: "Value does not match the required pattern",
+    SH.MinLengthConstraintComponent: "Value is shorter than the minimum length",
+    SH.MaxLengthConstraintComponent: "Value is longer than the maximum length",
+    SH.LanguageInConstraintComponent: "Value does not have one of the allowed language tags",
+    SH.InConstraintComponent: "Value is not one of the allowed values",
+    SH.MinInclusiveConstraintComponent: "Value is less than the minimum (inclusive)",
+    SH.MinExclusiveConstraintComponent: "Value is not greater than the minimum (exclusive)",
+    SH.MaxInclusiveConstraintComponent: "Value is greater than the maximum (inclusive)",
+    SH.MaxExclusiveConstraintComponent: "Value is not less than the maximum (exclusive)",
+    SH.NodeConstraintComponent: "Value does not conform to the required node shape",
+    SH.NotConstraintComponent: "Value conforms to a shape it must not conform to",
+    SH.AndConstraintComponent: "Value does not conform to every shape of sh:and",
+    SH.OrConstraintComponent: "Value does not conform to any shape of sh:or",
+    SH.XoneConstraintComponent: "Value does not conform to exactly one shape of sh:xone",
+    SH.MinCountConstraintComponent: "Fewer values than the minimum count",
+    SH.MaxCountConstraintComponent: "More values than the maximum count",
+    SH.UniqueLangConstraintComponent: "Several values share a language tag",
+    SH.EqualsConstraintComponent: "The values differ from those of the property that must be equal",
+    SH.DisjointConstraintComponent: "Value is also a value of the property that must be disjoint",
+    SH.LessThanConstraintComponent: "Value is not less than a value of the compared property",
+    SH.LessThanOrEqualsConstraintComponent: "Value is greater than a value of the compared property",
+    SH.HasValueConstraintComponent: "The required value is missing",
+    SH.ClosedConstraintComponent: "The node has a property the closed shape does not allow",
+    SH.QualifiedMinCountConstraintComponent: "Fewer values conform to the qualified shape than the minimum",
+    SH.QualifiedMaxCountConstraintComponent: "More values conform to the qualified shape than the maximum",
+}
+
+
+def default_message(component) -> tuple:
+    """The messages of a result whose shape has none: the component's default message, as a 1-tuple."""
+    return (Literal(_DEFAULT_MESSAGES.get(component, NO_MESSAGE)),)

@@ -27,7 +27,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
-from aiworkforce.errors import DataError
+from aiworkforce.errors import DataError, UnsupportedShapeError
 from aiworkforce.rdf.load import load_core, load_shapes
 from aiworkforce.system import usable_cpus
 from aiworkforce.validation.report import Problem, Severity, ValidationReport
@@ -40,9 +40,10 @@ from aiworkforce.validation.shacl.sparqltext import sparql_term
 class _Terms:
     """Converts pyoxigraph terms back to rdflib terms, restoring what the rdflib -> pyoxigraph copy changed."""
 
-    def __init__(self, bnodes: dict | None = None, originals: dict | None = None):
+    def __init__(self, bnodes: dict | None = None, originals: dict | None = None, literals: dict | None = None):
         self.bnodes = bnodes or {}  # pyoxigraph blank node id -> rdflib BNode
         self.originals = originals or {}  # pyoxigraph literal as stored -> the rdflib literal it came from
+        self.literals = literals or {}  # pyoxigraph literal as stored -> every rdflib literal stored as it
         self.cache: dict = {}
 
     def __call__(self, term: Any) -> Node | None:
@@ -151,7 +152,61 @@ def graph_to_store(data: Graph) -> tuple[ox.Store, _Terms]:
             originals[lit] = min(origs, key=lambda o: (str(o), o.language or "", str(o.datatype or "")))
         if marks:
             store.extend(marks)
-    return store, _Terms(back, originals)
+    literals: dict = {}
+    for term, out in cache.items():
+        if isinstance(term, Literal):
+            literals.setdefault(out, set()).add(term)
+    if changed:
+        for orig, _ in changed:
+            literals.setdefault(canonical_literals([orig])[orig], set()).add(orig)
+    return store, _Terms(back, originals, literals)
+
+
+def canonical_literals(literals) -> dict:
+    """How Oxigraph stores each rdflib literal (numbers, booleans and dates in canonical form...)."""
+    literals = [lit for lit in literals if isinstance(lit, Literal)]
+    scratch, pred = ox.Store(), ox.NamedNode(f"{MARKS}#literal")
+    for i, lit in enumerate(literals):
+        if lit.language:
+            value = ox.Literal(str(lit), language=lit.language)
+        elif lit.datatype is not None:
+            value = ox.Literal(str(lit), datatype=ox.NamedNode(str(lit.datatype)))
+        else:
+            value = ox.Literal(str(lit))
+        scratch.add(ox.Quad(ox.NamedNode(f"{MARKS}#{i}"), pred, value))
+    stored = {q.subject.value: q.object for q in scratch.quads_for_pattern(None, pred, None)}
+    return {lit: stored[f"{MARKS}#{i}"] for i, lit in enumerate(literals)}
+
+
+def _term_key(lit: Literal) -> tuple:
+    """A literal as an RDF 1.1 term: ``"a"`` and ``"a"^^xsd:string`` are one term; language tags ignore case."""
+    if lit.language:
+        return (str(lit), lit.language.lower(), None)
+    return (str(lit), None, lit.datatype or XSD.string)
+
+
+def shape_constants(shapes: Graph) -> frozenset:
+    """The literals a shapes graph compares values with as terms (sh:hasValue, members of lists such as sh:in)."""
+    return frozenset(o for o in (*shapes.objects(None, SH.hasValue), *shapes.objects(None, RDF.first))
+                     if isinstance(o, Literal))
+
+
+def _same_terms_only(terms: _Terms, constants: frozenset) -> None:
+    """Refuse data the compiled engine cannot tell apart: SHACL compares RDF terms (``"1.0"`` and ``"1.00"`` are
+    two values, and ``sh:hasValue 1.00`` does not accept ``1.0``), but Oxigraph stores them as one literal."""
+    for stored, origs in terms.literals.items():
+        distinct = {_term_key(o) for o in origs}
+        if len(distinct) > 1:
+            a, b = sorted(origs, key=str)[:2]
+            raise UnsupportedShapeError(
+                f"the data hold the literals {a.n3()} and {b.n3()}, two RDF terms the compiled engine stores as "
+                "one (SHACL compares terms, not values)")
+    for lit, stored in canonical_literals(constants).items():
+        others = [o for o in terms.literals.get(stored, ()) if _term_key(o) != _term_key(lit)]
+        if others:
+            raise UnsupportedShapeError(
+                f"the shapes compare with {lit.n3()} and the data hold {others[0].n3()}: two RDF terms the compiled "
+                "engine stores as one (SHACL compares terms, not values)")
 
 
 def _focus_values(focus_nodes: Iterable[Node]) -> str:
@@ -235,7 +290,8 @@ def _rows_to_problems(c: CompiledConstraint, rows, to_rdf) -> Iterator[Problem]:
                               c.component)
                 continue
             value = focus if c.value_var == "this" else to_rdf(row[c.value_var]) if c.value_var else None
-            yield Problem(c.severity, focus, c.path, c.shape, message, value, c.component)
+            yield Problem(c.severity, focus, c.path, c.shape, message, value, c.component,
+                          nested=c.focus_var == "value")
         return
     projected = c.projected
     others = [v for v in projected if v not in ("this", "path", "value")]
@@ -268,11 +324,20 @@ def _report_graph(problems: tuple[Problem, ...], compiled: CompiledShapes) -> Gr
     g = report_like_graph(compiled.namespaces)
     report = BNode()
     g.add((report, RDF.type, SH.ValidationReport))
-    g.add((report, SH.conforms, Literal(not any(p.severity is Severity.VIOLATION for p in problems))))
+    g.add((report, SH.conforms, Literal(not problems)))  # SHACL: any result, whatever its severity
     severities = {Severity.VIOLATION: SH.Violation, Severity.WARNING: SH.Warning, Severity.INFO: SH.Info}
+    parents: dict = {}  # value node -> the sh:node results about it, which nest the value's own results
     for p in problems:
-        r = BNode()
-        g.add((report, SH.result, r))
+        if p.component == SH.NodeConstraintComponent and not p.nested and p.value is not None:
+            parents.setdefault(p.value, []).append(p)
+    nodes = {id(p): BNode() for p in problems}
+    for p in problems:
+        r = nodes[id(p)]
+        if p.nested and parents.get(p.focus):
+            for parent in parents[p.focus]:
+                g.add((nodes[id(parent)], SH.detail, r))
+        else:
+            g.add((report, SH.result, r))
         g.add((r, RDF.type, SH.ValidationResult))
         g.add((r, SH.resultSeverity, severities[p.severity]))
         g.add((r, SH.focusNode, p.focus))
@@ -300,6 +365,11 @@ def _default_compiled() -> CompiledShapes:
     return compile_shapes(load_shapes())
 
 
+@functools.lru_cache(maxsize=1)
+def _default_constants() -> frozenset:
+    return shape_constants(load_shapes())
+
+
 def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes | None = None,
                   store: ox.Store | None = None, focus_nodes: Iterable[Node] | None = None,
                   workers: int | None = None) -> ValidationReport:
@@ -322,6 +392,8 @@ def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes |
         if data is None:
             data = load_core()
         store, terms = graph_to_store(data)
+        _same_terms_only(terms, _default_constants() if shapes is None else
+                         shape_constants(shapes) if isinstance(shapes, Graph) else compiled.constants)
         triples = len(data)
     else:
         terms = None

@@ -74,6 +74,8 @@ class ShapesGraph:
 
     def severity(self, shape: Node) -> Severity:
         value = self.one(shape, SH.severity)
+        if value is not None and value not in (SH.Violation, SH.Warning, SH.Info):
+            raise UnsupportedShapeError(f"{self.name(shape)}: the custom severity {self.name(value)} is not supported")
         return Severity.from_iri(value if value is not None else SH.Violation)
 
     def integer(self, shape: Node, pred: URIRef) -> int | None:

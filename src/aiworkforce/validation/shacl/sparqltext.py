@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
-from rdflib.term import Node
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node, Variable
 
 from aiworkforce.errors import UnsupportedShapeError
 
@@ -177,3 +180,85 @@ def merge_prefixes(into: dict[str, str], more: dict[str, str], where: str) -> No
             raise UnsupportedShapeError(
                 f"{where}the prefix {p}: means <{into[p]}> in the target query and <{ns}> in the constraint query")
         into[p] = ns
+
+
+#: Algebra operators through which the outer solution flows unchanged into the pattern below.
+_PASS_THROUGH = {"Project", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiSet", "SelectQuery"}
+
+
+def prebinding_is_join(query: str, variables: tuple[str, ...] = ("this",)) -> bool:
+    """True when pre-binding ``variables`` (SHACL 5.3.1) gives the same answers as joining the query with them.
+
+    The compiled query binds ``?this`` by joining the constraint's ``WHERE`` with the focus nodes, which equals
+    SHACL's pre-binding only where the variable is used at the top of the group: a ``FILTER`` or ``BIND`` inside a
+    nested group, a ``UNION`` branch or an ``OPTIONAL`` runs before that join and sees the variable unbound. The
+    decision is taken on the SPARQL algebra of ``query`` (the text the engine runs, with a pattern binding
+    ``?this`` first), not on its text.
+    """
+    names = {Variable(v) for v in variables}
+
+    def mentions(expr) -> bool:
+        if isinstance(expr, Variable):
+            return expr in names
+        if isinstance(expr, CompValue):
+            return any(mentions(v) for k, v in expr.items() if k != "_vars")
+        if isinstance(expr, (list, tuple)):
+            return any(mentions(x) for x in expr)
+        return False
+
+    def binds(node) -> set:
+        """The variables every solution of ``node`` binds."""
+        if not isinstance(node, CompValue):
+            return set()
+        if node.name == "BGP":
+            return {t for triple in node["triples"] for t in triple if isinstance(t, Variable)}
+        if node.name == "Join":
+            return binds(node["p1"]) | binds(node["p2"])
+        if node.name in ("Filter", "LeftJoin"):
+            return binds(node.get("p") if node.name == "Filter" else node["p1"])
+        if node.name == "Extend":
+            return binds(node["p"]) | {node["var"]}
+        if node.name == "Union":
+            return binds(node["p1"]) & binds(node["p2"])
+        return set()
+
+    def safe_expr(expr, top: bool) -> bool:
+        """An expression: fine at the top, or where its own group binds the variables; elsewhere only if it does
+        not use them. EXISTS patterns are evaluated with the outer solution, so their own top is a top."""
+        if isinstance(expr, CompValue):
+            if expr.name.startswith("Builtin_") and "EXISTS" in expr.name and "graph" in expr:
+                if not walk(expr["graph"], top):
+                    return False
+                return True
+            return all(safe_expr(v, top) for k, v in expr.items() if k not in ("_vars",))
+        if isinstance(expr, (list, tuple)):
+            return all(safe_expr(x, top) for x in expr)
+        return top or not (isinstance(expr, Variable) and expr in names)
+
+    def walk(node, top: bool) -> bool:
+        if not isinstance(node, CompValue):
+            return True
+        name = node.name
+        if name in _PASS_THROUGH:
+            return walk(node.get("p"), top)
+        if name in ("Filter", "Extend"):
+            local = top or names <= binds(node["p"])
+            return safe_expr(node["expr"], local) and walk(node["p"], top)
+        if name == "BGP":
+            return True
+        if name == "LeftJoin":
+            expr = node.get("expr")
+            local = top or names <= (binds(node["p1"]) | binds(node["p2"]))
+            return (walk(node["p1"], top) and walk(node["p2"], False)
+                    and (expr is None or safe_expr(expr, local)))
+        if name == "Join":
+            return walk(node["p1"], False) and walk(node["p2"], False)
+        if name == "Union":
+            return walk(node["p1"], False) and walk(node["p2"], False)
+        return not mentions(node)  # anything else (sub-queries, GRAPH, MINUS...): only if it does not use them
+
+    try:
+        algebra = translateQuery(parseQuery(query)).algebra
+    except Exception:  # noqa: BLE001 - rdflib's parser raises many kinds; Oxigraph has the last word anyway
+        return False
+    return walk(algebra, True)
