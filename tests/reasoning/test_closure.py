@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from aiworkforce.rdf.namespaces import AIW
 from aiworkforce.rdf.prefixes import BASE
@@ -79,11 +79,13 @@ def test_roles_are_classified_by_layer(reasoned):
     assert len(data_center_roles) >= 10
 
 
-def test_hybrid_spans_the_layers_of_the_roles_it_combines(reasoned):
-    hybrid = ROLE("infrastructure-savvy-software-engineer")
-    assert (hybrid, AIW.spansLayer, LAYER("engineering")) in reasoned.closure
-    assert (hybrid, AIW.spansLayer, LAYER("infrastructure")) in reasoned.closure
-    assert (hybrid, AIW.spansLayer, LAYER("infrastructure")) not in reasoned.asserted
+def test_hybrid_spans_the_layers_of_its_base_role_only(reasoned):
+    """A hybrid is its base role plus expertise (issue 12): adding expertise does not import another role's layer."""
+    hybrid = ROLE("ml-literate-security-analyst")
+    assert (hybrid, AIW.spansLayer, LAYER("security")) in reasoned.closure
+    assert (hybrid, AIW.spansLayer, LAYER("engineering")) not in reasoned.closure
+    spanned = set(reasoned.closure.objects(ROLE("sustainability-facilities-engineer"), AIW.spansLayer))
+    assert spanned == {LAYER("data-center")}
 
 
 def test_transferable_skills_apply_across_layers(reasoned):
@@ -109,15 +111,17 @@ def test_guiding_questions_point_to_layers(reasoned):
 # -- entailments on small graphs --------------------------------------------------------------------------------
 
 
-def test_specialisation_is_transitive(core):
+def test_specialisation_is_skos_broader_and_only_its_transitive_form_chains(core):
     graph = small(core, """
         role:x a aiw:Role ; aiw:specialises role:y .
         role:y a aiw:Role ; aiw:specialises role:z .
         role:z a aiw:Role .
     """)
     closure = reason(graph).closure
-    assert (ROLE("x"), AIW.specialises, ROLE("z")) in closure
-    assert (ROLE("z"), AIW.hasSpecialisation, ROLE("x")) in closure
+    assert (ROLE("x"), SKOS.broader, ROLE("y")) in closure
+    assert (ROLE("x"), AIW.specialises, ROLE("z")) not in closure
+    assert (ROLE("x"), SKOS.broaderTransitive, ROLE("z")) in closure
+    assert (ROLE("y"), AIW.hasSpecialisation, ROLE("x")) in closure
 
 
 def test_combining_a_role_makes_a_hybrid(core):

@@ -32,6 +32,21 @@ PREFIXES = """
 
 #: check name -> (a snippet that breaks the rule, the term the check must then report, as the CLI prints it).
 BREAKERS = {
+    "specialises-and-overlaps": (
+        "role:threat-intelligence-analyst aiw:overlapsWith role:cybersecurity-analyst .",
+        "role:threat-intelligence-analyst",
+    ),
+    "stack-order-against-builds-on": (
+        "layer:data-center aiw:buildsOn layer:research .",
+        "layer:data-center",
+    ),
+    "stated-link-without-quote": (
+        "<https://w3id.org/aiworkforce/evidence/fixture> a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> ; "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> role:data-engineer ; "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> aiw:requiresOptionalSkill ; "
+        "<http://www.w3.org/1999/02/22-rdf-syntax-ns#object> skill:batch-processing ; aiw:basis aiw:Stated .",
+        "role:data-engineer",
+    ),
     "concern-not-addressed": (
         'concern:fixture-ignored a aiw:FacilityDemand ; skos:prefLabel "Fixture ignored demand"@en .',
         "concern:fixture-ignored",
@@ -65,7 +80,7 @@ BREAKERS = {
         "role:fixture-unskilled",
     ),
     "skill-essential-and-optional": (
-        "role:data-engineer aiw:requiresOptionalSkill skill:sql .",
+        "role:data-engineer aiw:requiresOptionalSkill skill:data-validation .",
         "role:data-engineer",
     ),
     "undeclared-iri": (

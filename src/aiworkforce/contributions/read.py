@@ -75,7 +75,11 @@ MATCH_TYPES = {
     "exact": SKOS.exactMatch, "close": SKOS.closeMatch, "broad": SKOS.broadMatch,
     "narrow": SKOS.narrowMatch, "related": SKOS.relatedMatch,
 }
-SKILL_KINDS = {"transferable": AIW.TransferableSkill, "technical": AIW.TechnicalSkill, "domain": AIW.DomainKnowledge}
+#: YAML skill kinds -> (aiw:skillType, aiw:reuseLevel), the two ESCO dimensions a skill states.
+SKILL_KINDS = {"transferable": (AIW.SkillCompetence, AIW.Transversal), "technical": (AIW.SkillCompetence, AIW.SectorSpecific),
+               "domain": (AIW.Knowledge, AIW.SectorSpecific)}
+#: A contributed term is an editorial addition, not a statement of the source article.
+CONTRIBUTED_NOTE = "Contributed through the aiworkforce contribution workflow; not drawn from the article."
 CONCERN_KINDS = {
     "attack-surface": AIW.AIAttackSurface, "ai-enabled-attack": AIW.AIEnabledAttack,
     "governance-principle": AIW.GovernancePrinciple, "operational-challenge": AIW.OperationalChallenge,
@@ -336,6 +340,9 @@ class _YamlReader:
         source = self.text(item.get("source"), "source")
         if source is not None:
             self.add(node, DCTERMS.source, reference(source, "source"), item["source"].line)
+        self.add(node, AIW.basis, AIW.Editorial, item["slug"].line)
+        self.add(node, SKOS.editorialNote, Literal(CONTRIBUTED_NOTE, lang="en"), item["slug"].line)
+        self.add(node, DCTERMS.source, URIRef(f"{BASE}source/editors"), item["slug"].line)
 
     def refs(self, node: URIRef, item: dict[str, _Loc], key: str, predicate, kind: str | None) -> None:
         for ref in self.texts(item.get(key), key):
@@ -388,7 +395,10 @@ class _YamlReader:
         kind = self.text(item.get("kind"), "kind")
         if kind not in SKILL_KINDS:
             self.fail(f"skill kind must be one of {', '.join(SKILL_KINDS)}", item.get("kind", loc).line)
-        self.add(node, RDF.type, SKILL_KINDS[kind], item["kind"].line)
+        skill_type, reuse_level = SKILL_KINDS[kind]
+        self.add(node, RDF.type, AIW.Skill, item["kind"].line)
+        self.add(node, AIW.skillType, skill_type, item["kind"].line)
+        self.add(node, AIW.reuseLevel, reuse_level, item["kind"].line)
         self.common(node, "skill", item, "the skill")
         self.refs(node, item, "mitigates", AIW.mitigates, "concern")
 
