@@ -59,7 +59,7 @@ CHECK_WORDING = {
         "make sure this is a different role; if not, extend the existing one"),
     "untyped.bad.ttl": (
         "role:llm-evaluation-engineer does not say what it is",
-        "add `a aiw:Role` (or aiw:TechnicalSkill, aiw:Concern, ...)"),
+        "add `a aiw:Role` (or aiw:Skill, aiw:Concern, ...)"),
     "bnode-note.bad.ttl": (
         "a blank node ([ ... ]) is used as a value: contributions use IRIs only",
         "give the value an IRI (e.g. skill:new-skill) and define it as its own term"),

@@ -193,7 +193,7 @@ def test_role_profile_of_a_hybrid_lists_the_layers_it_also_spans(kg):
 
 def test_skills_for_the_data_engineer(kg):
     rows = records(kg, "skills-for-role", {"role": "Data Engineer"})
-    assert set(rows[0]) == {"need", "skillName", "kind", "skill"}
+    assert set(rows[0]) == {"need", "skillName", "type", "reuse", "skill"}
     assert [r["need"] for r in rows] == ["essential"] * 12 + ["optional"] * 6
     essential = [r["skillName"] for r in rows if r["need"] == "essential"]
     assert essential == sorted(essential)
@@ -202,10 +202,11 @@ def test_skills_for_the_data_engineer(kg):
                          "Data ingestion", "Data pipeline engineering", "Data transformation", "Data validation",
                          "Database systems", "Distributed systems", "Real-time analytics",
                          "Retrieval-augmented generation"]
-    kinds = {r["skillName"]: r["kind"] for r in rows}
-    assert kinds["SQL"] == "technical skill"
-    assert kinds["Distributed systems"] == "domain knowledge"
-    assert kinds["Automation"] == "transferable skill"
+    # the two ESCO dimensions, not the retired skill kinds
+    dimensions = {r["skillName"]: (r["type"], r["reuse"]) for r in rows}
+    assert dimensions["SQL"] == ("skill or competence", "cross-sector")
+    assert dimensions["Distributed systems"] == ("knowledge", "sector-specific")
+    assert dimensions["Automation"] == ("skill or competence", "transversal")
 
 
 def test_roles_for_infrastructure_as_code(kg):

@@ -240,7 +240,7 @@ def _check_subjects(batch: _Batch) -> None:
             if (term, RDF.type, None) not in batch.merged:
                 batch.report(Severity.VIOLATION, term, RDF.type,
                              f"{_curie(term)} does not say what it is",
-                             fix="add `a aiw:Role` (or aiw:TechnicalSkill, aiw:Concern, ...)", rule="untyped")
+                             fix="add `a aiw:Role` (or aiw:Skill, aiw:Concern, ...)", rule="untyped")
 
 
 def _check_duplicate_labels(batch: _Batch) -> None:
