@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 
@@ -29,3 +30,35 @@ def normalised(result, lists: set[str]) -> Counter:
                 cells.append(None if cell is None else cell.key())
         rows.append(tuple(cells))
     return Counter(rows)
+
+
+_TRANSLATED: dict = {}  # SPARQL text, base and namespaces -> rdflib's translated query, for this process
+
+
+@contextlib.contextmanager
+def reused_sparql_translations():
+    """rdflib translates each SPARQL text once inside this block, as ``prepareQuery`` users do.
+
+    pySHACL hands rdflib the same constraint queries as text on every run, and rdflib parses each anew: half of a
+    reference run on a small graph goes to pyparsing. A translated query is reusable (``evalQuery`` only reads it),
+    so the reference answers are unchanged; the namespaces and base are part of the key."""
+    from rdflib.plugins.sparql import processor
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    original = processor.SPARQLProcessor.query
+    translated = _TRANSLATED
+
+    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803 - rdflib's
+        if isinstance(strOrQuery, str):
+            key = (strOrQuery, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in translated:
+                translated[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
+            strOrQuery = translated[key]
+        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
+
+    processor.SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        processor.SPARQLProcessor.query = original

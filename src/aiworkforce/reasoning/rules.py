@@ -435,6 +435,28 @@ class Saturation:
     errors: list[str]
 
 
+#: owlrl's closures of the last few schemas seen by this process, by their triples: a server, a test session or a
+#: batch of contributions reasons many times over one schema, and owlrl takes seconds where the rules take
+#: milliseconds. Entries are never handed out, only copies.
+_SCHEMA_CLOSURES: dict[frozenset, tuple[Graph, tuple[str, ...]]] = {}
+_SCHEMA_CLOSURES_KEPT = 4
+
+
+def closed_schema(tbox: Graph) -> tuple[Graph, list[str]]:
+    """owlrl's raw closure of the schema ``tbox`` and its inconsistencies (a new graph; ``tbox`` is not changed),
+    computed once per process for each distinct schema."""
+    key = frozenset(tbox)
+    if key not in _SCHEMA_CLOSURES:
+        closed, errors = owlrl_closure(tbox)
+        while len(_SCHEMA_CLOSURES) >= _SCHEMA_CLOSURES_KEPT:
+            del _SCHEMA_CLOSURES[next(iter(_SCHEMA_CLOSURES))]
+        _SCHEMA_CLOSURES[key] = (closed, tuple(errors))
+    closed, errors = _SCHEMA_CLOSURES[key]
+    copy = Graph()
+    copy += closed
+    return copy, list(errors)
+
+
 def saturate(store) -> list[str]:
     """Compute the OWL 2 RL closure of the default graph of a pyoxigraph ``store`` in place.
 
@@ -452,7 +474,7 @@ def saturation(store, *, trace: bool = False) -> Saturation:
     for triple in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"):
         tbox.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (triple.subject, triple.predicate, triple.object)))
     store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {where} }}")
-    closed, errors = owlrl_closure(tbox)
+    closed, errors = closed_schema(tbox)
     lines = [f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in closed
              if (s, p, o) in tbox or not is_noise(s, p, o)]
     store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
