@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 AIW    := $(BIN)/aiworkforce
 
-.PHONY: demo test bench clean
+.PHONY: demo test test-fast bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	tools/ensure-browser.sh
 	$(BIN)/python -m pytest -n auto
+
+# Everyday work: the suite without the tests marked slow (reference engines on whole graphs, the W3C suites, the
+# browser, wheel builds, fuzzing; the list is SLOW in tests/conftest.py). `make test` runs everything.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n auto -m "not slow"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/query_latency.py

@@ -64,3 +64,34 @@ def shared_core(core, monkeypatch):
         return graph
 
     monkeypatch.setattr(aiworkforce.rdf.load, "load_core", load_core)
+
+
+#: Tests that run a reference engine (pySHACL, owlrl) on whole graphs, a browser, a wheel build, many whole
+#: processes or thousands of generated inputs. ``make test`` runs them all; ``make test-fast`` (``-m "not slow"``)
+#: leaves them out for everyday work. Node-id prefixes, relative to tests/.
+SLOW = (
+    "conformance/",
+    "server/test_browser.py",
+    "query/test_service_fuzz.py",
+    "contributions/test_check_properties.py",
+    "contributions/test_concurrency.py",
+    "contributions/test_merge.py::test_an_interrupted_add_leaves_the_old_or_the_new_module",
+    "reasoning/test_pipeline.py",
+    "reasoning/test_cache.py::test_concurrent_builders_agree_on_one_entry",
+    "reasoning/test_closure.py::test_rules_engine_gives_owlrls_closure_on_the_shipped_graph",
+    "validation/test_shacl_compiler.py::test_same_results_as_pyshacl",
+    "validation/test_shacl_compiler.py::test_synthetic_graph_same_results_as_pyshacl",
+    "test_fuzz_corpus.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        try:
+            module = Path(item.path).resolve().relative_to(tests).as_posix()
+        except ValueError:
+            continue
+        _, _, name = item.nodeid.partition("::")
+        if f"{module}::{name}".startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
