@@ -97,6 +97,11 @@ class SiteLinks(Links):
     ``role/ml-engineer.html``): each term at its IRI's path plus ``.html``; IRIs outside the base link out."""
 
     here: str = "index.html"
+    #: kinds (``evidence``) whose terms are rows of one table, ``KIND/index.html#SLUG``, not pages of their own
+    tables: frozenset[str] = frozenset()
+    #: IRIs without a page of their own -> the page (a path from the root) that stands for them, as the version IRI
+    #: stands for the ontology's page
+    aliases: tuple[tuple[str, str], ...] = ()
     nav: tuple[tuple[str, str], ...] = ()
     footer: str = "The AI workforce knowledge graph. Data: CC BY 4.0."
     scripts: tuple[str, ...] = ()
@@ -121,12 +126,21 @@ class SiteLinks(Links):
         path = local_path(iri)
         if path is None:
             return iri
+        alias = dict(self.aliases).get(iri)
+        if alias:
+            return self._rel(alias)
         path, hashmark, fragment = path[1:].partition("#")
+        kind, slash, slug = path.partition("/")
+        if slash and kind in self.tables:
+            return self._rel(f"{kind}/index.html#{slug}")
         return self._rel(path + ".html" + (hashmark + fragment))
 
     def rdf(self, iri: str) -> str | None:
         path = local_path(iri)
-        return None if path is None or "#" in path else self._rel(path[1:] + ".ttl")
+        if path is None or "#" in path:
+            return None
+        kind, slash, _ = path[1:].partition("/")
+        return self._rel((kind if slash and kind in self.tables else path[1:]) + ".ttl")
 
     def explain(self, s: str, p: str, o: str) -> str | None:
         return None

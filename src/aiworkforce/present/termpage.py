@@ -62,7 +62,8 @@ _STANDARD_LABELS = {
 }
 #: The ontology page's sections, in order: the OWL kind of term (local name) -> heading.
 VOCABULARY_HEADINGS = {"Class": "Classes", "ObjectProperty": "Object properties",
-                       "DatatypeProperty": "Datatype properties", "AnnotationProperty": "Annotation properties"}
+                       "DatatypeProperty": "Datatype properties", "AnnotationProperty": "Annotation properties",
+                       "NamedIndividual": "Named individuals"}
 
 #: The evidence statements (rdf:Statement) about the links of a term, in either direction.
 _EVIDENCE = f"""
@@ -302,7 +303,8 @@ SELECT ?term ?kind (GROUP_CONCAT(DISTINCT CONCAT(LANG(?l), "\\u0001", STR(?l)); 
        (GROUP_CONCAT(DISTINCT STR(?range); separator=" ") AS ?ranges)
        (GROUP_CONCAT(DISTINCT STR(?inverse); separator=" ") AS ?inverses)
 WHERE {{
-  ?term a ?kind . VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }}
+  ?term a ?kind . VALUES ?kind {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+                                 owl:NamedIndividual }}
   FILTER(STRSTARTS(STR(?term), "{AIW}"))
   OPTIONAL {{ ?term rdfs:label ?l }}
   OPTIONAL {{ ?term skos:definition ?d }}

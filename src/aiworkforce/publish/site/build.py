@@ -69,7 +69,7 @@ def build_site(graph, out_dir: str | Path, *, lang: str = "en") -> SiteResult:
 def _kind_of(iri: str) -> str | None:
     rest = iri[len(BASE):] if iri.startswith(BASE) else ""
     kind, slash, slug = rest.partition("/")
-    return kind if slash and slug and "/" not in slug and re.fullmatch(r"[A-Za-z0-9._~-]+", slug) else None
+    return kind if slash and slug and "/" not in slug and re.fullmatch(r"[A-Za-z0-9_~-]+", slug) else None
 
 
 def write_site(graph, folder: Path, *, lang: str = "en", downloads: dict[str, str] | None = None) -> list[str]:
@@ -77,7 +77,6 @@ def write_site(graph, folder: Path, *, lang: str = "en", downloads: dict[str, st
     ``downloads`` (file name -> what it holds) lists the release's graph files on the home page, and its version
     IRI then resolves to them. Returns the files written, relative to ``folder``."""
     engine = graph.engine("oxigraph")
-    root = SiteLinks(nav=SITE_NAV)
     files: list[str] = []
 
     def write(path: str, data: bytes | str) -> None:
@@ -97,6 +96,9 @@ def write_site(graph, folder: Path, *, lang: str = "en", downloads: dict[str, st
         statements = {st.value for (st,) in engine.query("SELECT ?st WHERE { ?st a rdf:Statement }").rows}
         tables = {kind: members for kind, members in kinds.items() if set(members) <= statements}
         terms = [iri for iri in terms if _kind_of(iri) not in tables]
+        versions = engine.query(f"SELECT ?v WHERE {{ <{ONTOLOGY_IRI}> owl:versionIRI ?v }}").rows
+        root = SiteLinks(nav=SITE_NAV, tables=frozenset(tables), aliases=tuple((v.value, "ontology.html")
+                                                                               for (v,) in versions))
         labels = _labels(engine, lang)
         rules = _rules(graph)
         role_class = PREFIXES["aiw"] + "Role"
@@ -169,7 +171,7 @@ def _rules(graph) -> dict:
         provenance = trace(graph.asserted)
     except AiworkforceError:
         return {}
-    return {tuple(str(t) for t in triple): rule.name.split(" ", 1)[0]
+    return {tuple(t.value for t in triple): rule.name.split(" ", 1)[0]
             for triple, (_, rule) in provenance.stamps.items()}
 
 

@@ -6,7 +6,8 @@ describes it, chosen by the ``Accept`` header: Turtle, JSON-LD, RDF/XML or N-Tri
 one (and does not refuse it with ``q=0``, nor put HTML first), otherwise the HTML page. The version IRI
 (``ontology/VERSION``) resolves the same way to that release's graph files. Redirects are built from the
 request's own path, so the folder works at any mount point, and mod_rewrite adds ``Vary: Accept`` itself.
-Needs ``AllowOverride FileInfo`` (mod_rewrite and mod_mime in .htaccess) and ``Indexes`` is not needed.
+Needs ``AllowOverride FileInfo Indexes Options=MultiViews`` (mod_rewrite, mod_mime, mod_dir; mod_headers for
+``Vary: Accept`` on the redirects).
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ def htaccess(kinds: list[str], tables: list[str], *, graph_files: dict[str, str]
     makes the version IRI resolve to them: ``aiworkforce-VERSION-base.SUFFIX``."""
     lines = ["# aiworkforce: w3id-style redirect rules with content negotiation (written by aiworkforce docs/release).",
              "# Every term IRI answers 303 See Other to its description: HTML by default, RDF when asked for.",
-             "Options -MultiViews", "DirectoryIndex index.html", "AddDefaultCharset utf-8"]
+             "# Slugs never hold a dot, so KIND/SLUG.ttl and the other documents are served as they are.",
+             "Options -MultiViews", "DirectoryIndex index.html", "AddDefaultCharset utf-8",
+             "<IfModule mod_headers.c>", "  Header always merge Vary Accept env=AIW_NEGOTIATED", "</IfModule>"]
     lines += [f"AddType {media} {suffix}" for suffix, (_, media) in RDF_SUFFIXES.items()]
     lines += ["", "RewriteEngine On", ""]
-    terms = "(?:" + "|".join(re.escape(k) for k in kinds) + r")/[A-Za-z0-9._~-]+"
+    terms = "(?:" + "|".join(re.escape(k) for k in kinds) + r")/[A-Za-z0-9_~-]+"
     versions = sorted({m.group(1) for f in graph_files if (m := re.fullmatch(r"aiworkforce-(.+)-base\.\w+", f))})
     for version in versions:
         lines.append(f"# the version IRI ontology/{version}: this release's asserted graph, or the ontology's page")
@@ -51,21 +54,21 @@ def htaccess(kinds: list[str], tables: list[str], *, graph_files: dict[str, str]
             if name in graph_files:
                 lines += _accepts(media)
                 lines += [r"RewriteCond %{REQUEST_URI} ^(.*/)ontology/" + re.escape(version) + "$",
-                          f"RewriteRule ^ontology/{re.escape(version)}$ %1{name} [R=303,L]"]
+                          f"RewriteRule ^ontology/{re.escape(version)}$ %1{name} [R=303,L,E=AIW_NEGOTIATED:1]"]
         lines += [r"RewriteCond %{REQUEST_URI} ^(.*/)ontology/" + re.escape(version) + "$",
-                  f"RewriteRule ^ontology/{re.escape(version)}$ %1ontology.html [R=303,L]", ""]
+                  f"RewriteRule ^ontology/{re.escape(version)}$ %1ontology.html [R=303,L,E=AIW_NEGOTIATED:1]", ""]
     lines.append("# each term (KIND/SLUG) and the ontology: its own RDF document, or its page")
     for suffix, (_, media) in RDF_SUFFIXES.items():
         lines += _accepts(media)
-        lines += [r"RewriteCond %{REQUEST_URI} ^(.*)$", f"RewriteRule ^({terms}|ontology)$ %1{suffix} [R=303,L]"]
-    lines += [r"RewriteCond %{REQUEST_URI} ^(.*)$", f"RewriteRule ^({terms}|ontology)$ %1.html [R=303,L]", ""]
+        lines += [r"RewriteCond %{REQUEST_URI} ^(.*)$", f"RewriteRule ^({terms}|ontology)$ %1{suffix} [R=303,L,E=AIW_NEGOTIATED:1]"]
+    lines += [r"RewriteCond %{REQUEST_URI} ^(.*)$", f"RewriteRule ^({terms}|ontology)$ %1.html [R=303,L,E=AIW_NEGOTIATED:1]", ""]
     for kind in tables:
         k = re.escape(kind)
         lines.append(f"# {kind}/SLUG: a row of the {kind} table, or the {kind} documents holding every statement")
         for suffix, (_, media) in RDF_SUFFIXES.items():
             lines += _accepts(media)
             lines += [r"RewriteCond %{REQUEST_URI} ^(.*/)" + k + "/[^/]+$",
-                      f"RewriteRule ^{k}/[A-Za-z0-9._~-]+$ %1{kind}{suffix} [R=303,L]"]
+                      f"RewriteRule ^{k}/[A-Za-z0-9_~-]+$ %1{kind}{suffix} [R=303,L,E=AIW_NEGOTIATED:1]"]
         lines += [r"RewriteCond %{REQUEST_URI} ^(.*/)" + k + "/([^/]+)$",
-                  f"RewriteRule ^{k}/[A-Za-z0-9._~-]+$ %1{kind}/index.html#%2 [R=303,NE,L]", ""]
+                  f"RewriteRule ^{k}/[A-Za-z0-9_~-]+$ %1{kind}/index.html#%2 [R=303,NE,L,E=AIW_NEGOTIATED:1]", ""]
     return "\n".join(lines) + "\n"
