@@ -29,6 +29,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	tools/ensure-browser.sh
+	tools/ensure-docs-tools.sh
 	$(BIN)/python -m pytest -n auto
 
 bench: $(VENV)/.installed-test
