@@ -268,3 +268,5 @@ def test_docs_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "is not empty" in err and "Traceback" not in err
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+    assert main(["docs", "-o", str(tmp_path / "new"), "--lang", "<de>"]) == 2
+    assert "is not a language tag" in capsys.readouterr().err and not (tmp_path / "new").exists()

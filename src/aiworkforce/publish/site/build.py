@@ -52,6 +52,8 @@ class SiteResult:
 def build_site(graph, out_dir: str | Path, *, lang: str = "en") -> SiteResult:
     """Write the docs site of ``graph`` into ``out_dir``, which must be missing or empty."""
     out = Path(out_dir)
+    if not re.fullmatch(r"[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", lang):
+        raise UsageError(f"{lang!r} is not a language tag", hint="give a BCP 47 tag such as en, de or es")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise UsageError(f"{out} is not a folder", hint="choose a new or empty folder for the site")
     if out.is_dir() and any(out.iterdir()):
@@ -249,7 +251,8 @@ def _home(engine, kinds: dict, links: SiteLinks, lang: str, downloads: dict[str,
     title = pick(header.get(PREFIXES["dcterms"] + "title", []), lang)
     description = pick(header.get(PREFIXES["dcterms"] + "description", []), lang)
     version = next((o.value for o in header.get(PREFIXES["owl"] + "versionIRI", [])), None)
-    kinds_html = "".join(f'<li><a href="{esc(links.href(kind + "/index.html"))}">{esc(kind.capitalize())}s</a> '
+    kinds_html = "".join(f'<li><a href="{esc(links.href(kind + "/index.html"))}">'
+                         f'{esc(kind.capitalize() + ("" if kind in links.tables else "s"))}</a> '
                          f"({len(members)})</li>" for kind, members in sorted(
                              kinds.items(), key=lambda kv: (kv[0] not in INDIVIDUAL_KINDS, kv[0])))
     parts = [f'<section class="intro"><h1>{esc(title.value if title else "aiworkforce")}</h1>',
