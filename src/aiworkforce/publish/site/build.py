@@ -122,8 +122,9 @@ def write_site(graph, folder: Path, *, lang: str = "en", downloads: dict[str, st
             figure = ""
             if iri in roles:
                 figure = _figure(links.href(f"diagrams/role/{here.split('/', 1)[1]}.svg"),
-                                 f"The neighbourhood of {labels.get(iri, compact(iri))}: its layers, skills and "
-                                 "overlapping roles (each is listed below).")
+                                 f"The neighbourhood of {labels.get(iri, compact(iri))}: its layers (blue rounded boxes), "
+                                 "essential skills (green ovals), optional skills (dashed ovals) and overlapping roles "
+                                 "(orange boxes); each is listed below.")
             write(here + ".html", pages.render(iri, description, figure=figure))
             _write_rdf(write, here, term_triples(engine, iri))
         links = root.at("ontology.html")

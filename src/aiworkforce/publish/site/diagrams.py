@@ -13,6 +13,7 @@ from pathlib import Path
 from aiworkforce.errors import InputError, UsageError
 from aiworkforce.present.html import compact, pick
 from aiworkforce.rdf.prefixes import PREFIXES
+from aiworkforce.rdf.terms import Term
 
 __all__ = ["class_hierarchy", "layer_stack", "render", "role_neighbourhood"]
 
@@ -52,8 +53,6 @@ def layer_stack(engine, links, lang: str) -> str:
 
 def role_neighbourhood(engine, links, lang: str, role: str) -> str:
     """One role, its layers, its essential and optional skills and the roles it overlaps with."""
-    from aiworkforce.rdf.terms import Term
-
     edges = engine.query(f"""SELECT ?role ?p ?other WHERE {{
   VALUES ?p {{ <{AIW}inLayer> <{AIW}spansLayer> <{AIW}requiresEssentialSkill> <{AIW}requiresOptionalSkill>
               <{AIW}overlapsWith> }}
@@ -67,7 +66,10 @@ def role_neighbourhood(engine, links, lang: str, role: str) -> str:
              "requiresEssentialSkill": 'shape=ellipse style=filled fillcolor="#e6f4ea"',
              "requiresOptionalSkill": 'shape=ellipse style="dashed"',
              "overlapsWith": 'shape=box style="filled" fillcolor="#fdf2e6"'}
-    lines = [f"digraph role {{ rankdir=LR; node [{_FONT}]; edge [color=\"#5b6475\" {_FONT}];",
+    # radial: the role in the middle, its neighbours around it; the kind of link is the neighbour's shape (the
+    # caption of the figure says which), so parallel links (inLayer and spansLayer to one layer) are drawn once
+    lines = [f"strict digraph role {{ layout=twopi; ranksep=2.2; overlap=false; root={_q(role)}; node [{_FONT}]; "
+             f"edge [color=\"#5b6475\"];",
              f"{_q(role)} [label={_q(labels.get(role, compact(role)))} shape=box style=\"bold,filled\" "
              f"fillcolor=\"#ffffff\" href={_q(links.term(role))} target=\"_top\"];"]
     seen = set()
@@ -77,8 +79,7 @@ def role_neighbourhood(engine, links, lang: str, role: str) -> str:
             seen.add(other.value)
             lines.append(f"{_q(other.value)} [label={_q(labels.get(other.value, compact(other.value)))} {style[kind]} "
                          f"href={_q(links.term(other.value))} target=\"_top\"];")
-        label = {"requiresEssentialSkill": "essential", "requiresOptionalSkill": "optional"}.get(kind, kind)
-        lines.append(f"{_q(role)} -> {_q(other.value)} [label={_q(label)}];")
+        lines.append(f"{_q(role)} -> {_q(other.value)};")
     lines.append("}")
     return "\n".join(lines)
 
