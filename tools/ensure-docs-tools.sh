@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The docs site and its tests need: Graphviz `dot` (the site's diagrams, rendered to SVG at build time), Apache httpd
-# (tests/publish/test_site_serving.py serves a release with its .htaccess rules) and axe-core (the accessibility
-# check, run in headless Chromium by tests/publish/test_site.py). Debian packages are installed through apt-get when
+# (tests/publish/site/test_htaccess.py serves a release with its .htaccess rules) and axe-core (the accessibility
+# check, run in headless Chromium by tests/publish/site/test_site.py) and Java (the Nu HTML validator). Debian packages are installed through apt-get when
 # run as root (as CI runs); axe-core comes from the npm registry into a cache folder outside the repository
 # ($AIW_AXE_DIR, default ~/.cache/aiworkforce/axe), never committed.
 set -euo pipefail
 missing=()
-for pair in dot:graphviz apache2:apache2; do
+for pair in dot:graphviz apache2:apache2 java:default-jre-headless; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || [ -x "/usr/sbin/${pair%%:*}" ] || missing+=("${pair##*:}")
 done
 if [ ${#missing[@]} -gt 0 ]; then
