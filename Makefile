@@ -29,6 +29,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	tools/ensure-browser.sh
+	tools/ensure-docs-tools.sh
 	$(BIN)/python -m pytest -n auto
 
 # Everyday work: the suite without the tests marked slow (reference engines on whole graphs, the W3C suites, the

@@ -30,8 +30,8 @@ GRAPH_FILES = [(g, s) for g in ("base", "full") for s in GRAPH_FORMATS]
 
 
 @pytest.fixture(scope="module")
-def made(kg, tmp_path_factory):
-    return release(kg, tmp_path_factory.mktemp("release") / "out")
+def made(released):
+    return released  # built once per session with its docs site (conftest.py); tests/publish/site checks the site
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,9 @@ def sources(kg):
 def test_file_names_carry_the_version(made):
     assert made.version == VERSION and made.version_iri == VERSION_IRI
     names = {p.name for p in made.folder.iterdir() if p.is_file()}
-    assert names == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, SUMS}
+    site = {n for n in names if n.startswith(("index.", "ontology.", "queries.", "evidence.", ".htaccess"))}
+    assert names - site == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, SUMS}
+    assert {"index.html", "ontology.html", ".htaccess"} <= site
     assert made.files[-1] == SUMS
     on_disk = sorted(str(p.relative_to(made.folder)) for p in made.folder.rglob("*") if p.is_file())
     assert on_disk == sorted(made.files)
@@ -96,7 +98,7 @@ def test_sha256sums_verify(made):
 
 
 def test_sha256sums_detect_a_change(kg, tmp_path):
-    result = release(kg, tmp_path / "r")
+    result = release(kg, tmp_path / "r", docs=False)
     target = result.graph_file("base", ".ttl")
     target.write_text(target.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert verify(result.folder) == [target.name]
@@ -124,10 +126,10 @@ def test_refuses_to_overwrite_a_non_empty_folder(kg, tmp_path):
 def test_an_empty_folder_is_filled_and_force_replaces(kg, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    first = release(kg, out)
+    first = release(kg, out, docs=False)
     assert (out / SUMS).is_file()
     (out / "stale.txt").write_text("old", encoding="utf-8")
-    second = release(kg, out, force=True)
+    second = release(kg, out, force=True, docs=False)
     assert not (out / "stale.txt").exists()
     assert second.files == first.files and verify(out) == []
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # build and old folders are gone
@@ -142,17 +144,18 @@ def test_a_file_in_the_way_is_refused(kg, tmp_path):
 
 def test_cli_release(tmp_path, capsys):
     out = tmp_path / "nested" / "rel"
-    assert main(["release", "-o", str(out)]) == 0
+    assert main(["release", "-o", str(out), "--no-docs"]) == 0
     captured = capsys.readouterr()
     listed = captured.out.splitlines()
     assert sorted(Path(p).relative_to(out).as_posix() for p in listed) == sorted(
         str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
     assert captured.err.startswith(f"wrote aiworkforce {VERSION} ({VERSION_IRI}): ")
-    assert main(["release", "-o", str(out)]) == 2
+    assert main(["release", "-o", str(out), "--no-docs"]) == 2
     captured = capsys.readouterr()
     assert captured.err.startswith(f"aiworkforce: error: {out} is not empty")
     assert "Traceback" not in captured.err
-    assert main(["release", "-o", str(out), "--force"]) == 0
+    assert main(["release", "-o", str(out), "--force", "--no-docs"]) == 0
+    assert not (out / "index.html").exists()  # --no-docs leaves the site out
 
 
 # -- issue 11: --force only replaces a previous release; never through a symbolic link ------------------------------
@@ -176,7 +179,7 @@ def test_force_needs_the_marker_of_a_previous_release(kg, made, tmp_path):
         release(kg, copy, force=True)
     assert (copy / NOTES).exists()
     shutil.copy(made.folder / SUMS, copy / SUMS)
-    again = release(kg, copy, force=True)
+    again = release(kg, copy, force=True, docs=False)
     assert verify(again.folder) == []
 
 

@@ -727,7 +727,7 @@ def test_unknown_terms_are_404(server):
 
 def test_term_pages_escape_everything():
     from aiworkforce.query.describe import Description, Fact
-    from aiworkforce.server.termpages import TermPages
+    from aiworkforce.present.termpage import TermPages
 
     class Engine:
         def query(self, *args, **kwargs):

@@ -43,12 +43,15 @@ def release(
     output: Annotated[Path, typer.Option(
         "--output", "-o", file_okay=False, help="Folder to write the release into (created if missing).")],
     force: Annotated[bool, typer.Option("--force", help="Replace the contents of a non-empty folder.")] = False,
+    docs: Annotated[bool, typer.Option(
+        "--docs/--no-docs", help="Include the docs site and its .htaccess redirect rules (needs Graphviz).")] = True,
 ) -> None:
     """Write the release artefacts: the asserted and reasoned graphs in Turtle, N-Triples, RDF/XML and JSON-LD,
-    the shapes, queries and checks, release notes and SHA256SUMS."""
+    the docs site (a page per term at its IRI's path, .htaccess content negotiation), the shapes, queries and
+    checks, release notes and SHA256SUMS."""
     from aiworkforce.publish.release import release as run_release
 
-    result = run_release(KnowledgeGraph(), output, force=force)
+    result = run_release(KnowledgeGraph(), output, force=force, docs=docs)
     for name in result.files:
         typer.echo(str(result.folder / name))
     typer.echo(f"wrote aiworkforce {result.version} ({result.version_iri}): {len(result.files)} files, "

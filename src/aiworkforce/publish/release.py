@@ -5,6 +5,8 @@
     aiworkforce-VERSION-base.{ttl,nt,rdf,jsonld}   the asserted graph (ontology and knowledge base)
     aiworkforce-VERSION-full.{ttl,nt,rdf,jsonld}   the reasoned graph (the clean OWL 2 RL closure)
     shapes/*.ttl  queries/*.rq  checks/*.rq        copies of the SHACL shapes, stored queries and checks
+    index.html, KIND/SLUG.html, ontology.html ...  the docs site (publish/site), every term at its IRI's path
+    .htaccess                                      redirect rules with content negotiation for the term IRIs
     RELEASE-NOTES.md                               the version, its version IRI and what each file holds
     SHA256SUMS                                     checksums of every other file (``sha256sum -c SHA256SUMS``)
 
@@ -27,6 +29,7 @@ from rdflib.namespace import OWL
 
 from aiworkforce.errors import DataError, InputError, UsageError
 from aiworkforce.graph import KnowledgeGraph
+from aiworkforce.publish.site.build import write_site
 from aiworkforce.rdf.formats import EXPORT_SYNTAXES, by_name
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
@@ -70,8 +73,9 @@ def version_iri(graph) -> str:
     return iris[0]
 
 
-def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False) -> ReleaseResult:
-    """Write the release artefacts of ``graph`` into ``out_dir`` (refusing a non-empty folder unless ``force``)."""
+def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False, docs: bool = True) -> ReleaseResult:
+    """Write the release artefacts of ``graph`` into ``out_dir`` (refusing a non-empty folder unless ``force``);
+    ``docs=False`` leaves out the docs site and its redirect rules (no Graphviz needed)."""
     out = Path(out_dir)
     _check_target(out, force=force)
     version = ontology_version()
@@ -95,7 +99,7 @@ def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False) 
     except OSError as exc:
         raise InputError(f"cannot create the release folder: {exc.strerror or exc}", path=out) from None
     try:
-        files = _write_all(build, version, iri, {"base": base, "full": full})
+        files = _write_all(build, version, iri, {"base": base, "full": full}, graph if docs else None)
         _move_into_place(build, out, force=force)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -130,7 +134,7 @@ def _check_target(out: Path, *, force: bool) -> None:
                              hint="choose a new folder; nothing was deleted")
 
 
-def _write_all(build: Path, version: str, iri: str, graphs: dict) -> list[str]:
+def _write_all(build: Path, version: str, iri: str, graphs: dict, kg: KnowledgeGraph | None) -> list[str]:
     files: list[str] = []
     try:
         for name, graph in graphs.items():
@@ -143,6 +147,9 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict) -> list[str]:
             for source in data_files(kind):
                 shutil.copyfile(source, build / kind / source.name)
                 files.append(f"{kind}/{source.name}")
+        # the docs site, its per-term RDF and .htaccess; the version IRI resolves to this release's base graph
+        files += [] if kg is None else write_site(kg, build, downloads={graph_file_name(version, name, suffix): f"{GRAPHS[name]} ({syntax})"
+                                                  for name in graphs for suffix, (_, syntax) in GRAPH_FORMATS.items()})
         (build / NOTES).write_text(_notes(version, iri, graphs, files), encoding="utf-8", newline="\n")
         files.append(NOTES)
         (build / SUMS).write_text(

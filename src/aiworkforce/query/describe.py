@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from aiworkforce.errors import NotEntailedError, UsageError
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.resolve import expand_curie, resolve
-from aiworkforce.rdf.prefixes import PREFIXES
+from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
 from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 
 _OUT = f"""
@@ -63,14 +63,7 @@ def describe(graph, value: str, *, engine: str | None = None, why: bool = False)
     (label, slug, CURIE or IRI); ``why=True`` also explains each inferred fact (:func:`explain`)."""
     eng = graph.engine(engine)
     term = resolve(value, engine=eng, what="term")
-    facts = []
-    for row in eng.query(_OUT, {"term": term}).rows:
-        _, p, o, label, inferred = row
-        facts.append(Fact("out", p, o, label.value if label else None, _truthy(inferred)))
-    for row in eng.query(_IN, {"term": term}).rows:
-        _, s, p, label, inferred = row
-        facts.append(Fact("in", p, s, label.value if label else None, _truthy(inferred)))
-    facts.sort(key=lambda f: (f.direction != "out", f.inferred, f.predicate.value, f.other_label or f.other.value))
+    facts = list(describe_iri(eng, term.value).facts)
     explanations: tuple = ()
     if why:
         # Blank nodes get new labels each time the graph is parsed, so a fact about one cannot be matched with the
@@ -80,6 +73,61 @@ def describe(graph, value: str, *, engine: str | None = None, why: bool = False)
             *((term, f.predicate, f.other) if f.direction == "out" else (f.other, f.predicate, term)))
             for f in facts if f.inferred)
     return Description(term, tuple(facts), explanations)
+
+
+def describe_iri(engine, iri: str) -> Description:
+    """The :class:`Description` of the IRI ``iri`` on a query engine, without resolving a name (so a term without a
+    label, like an evidence statement, is described too)."""
+    term = Term.iri(iri)
+    facts = [Fact("out", p, o, label.value if label else None, _truthy(inferred))
+             for _, p, o, label, inferred in engine.query(_OUT, {"term": term}).rows]
+    facts += [Fact("in", p, s, label.value if label else None, _truthy(inferred))
+              for _, s, p, label, inferred in engine.query(_IN, {"term": term}).rows]
+    return Description(term, tuple(sorted(facts, key=_order)))
+
+
+def describe_all(engine, iris) -> dict[str, Description]:
+    """:func:`describe_iri` of each of ``iris`` at once: the same two queries, run once for every term."""
+    wanted = set(iris)
+    facts: dict[str, list[Fact]] = {iri: [] for iri in wanted}
+    for term, p, o, label, inferred in engine.query(_OUT).rows:
+        if term.value in wanted:
+            facts[term.value].append(Fact("out", p, o, label.value if label else None, _truthy(inferred)))
+    for term, s, p, label, inferred in engine.query(_IN).rows:
+        if term.value in wanted:
+            facts[term.value].append(Fact("in", p, s, label.value if label else None, _truthy(inferred)))
+    return {iri: Description(Term.iri(iri), tuple(sorted(found, key=_order))) for iri, found in facts.items()}
+
+
+def _order(f: Fact):
+    return (f.direction != "out", f.inferred, f.predicate.value, f.other_label or f.other.value)
+
+
+def term_triples(engine, iri: str, *, incoming: bool = True) -> list:
+    """The triples (pyoxigraph) of ``iri`` in the reasoned graph of a pyoxigraph ``engine``: outgoing (following blank
+    nodes) and incoming (unless ``incoming=False``); for the ontology IRI, its header and its whole vocabulary."""
+    import pyoxigraph as ox  # the engine is a pyoxigraph one already; imported here to keep this module light
+
+    store, graph = engine.store, ox.DefaultGraph()
+    roots = [ox.NamedNode(iri)]
+    if iri == ONTOLOGY_IRI:
+        roots += [q.subject for q in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdfs"] + "isDefinedBy"),
+                                                             roots[0], graph)]
+        roots += [r[0] for r in store.query(
+            f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{PREFIXES["aiw"]}")) }}')]
+    seen, todo, triples = set(), list(roots), []
+    while todo:
+        subject = todo.pop()
+        if subject in seen:
+            continue
+        seen.add(subject)
+        for q in store.quads_for_pattern(subject, None, None, graph):
+            triples.append(q.triple)
+            if isinstance(q.object, ox.BlankNode):
+                todo.append(q.object)
+    if incoming and iri != ONTOLOGY_IRI:
+        triples += [q.triple for q in store.quads_for_pattern(None, None, roots[0], graph)]
+    return list(dict.fromkeys(triples))
 
 
 def _trace(graph):

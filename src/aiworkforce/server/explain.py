@@ -8,10 +8,10 @@ and kept (a few seconds on the shipped graph), in the server process: the query 
 from __future__ import annotations
 
 import threading
-from urllib.parse import urlencode
 
 from aiworkforce.errors import AiworkforceError, NotEntailedError
 from aiworkforce.present.explain import explanation_json, show_term
+from aiworkforce.present.html import SERVER_LINKS
 from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 from aiworkforce.server.negotiation import negotiate
 from aiworkforce.server.pages import esc, page, term_href
@@ -22,9 +22,8 @@ __all__ = ["Explainer", "explain_href"]
 _TYPES = ("text/html", "application/xhtml+xml", "application/json")
 
 
-def explain_href(s: str, p: str, o: str) -> str:
-    """The link to the explanation of the triple ``s p o`` (IRIs)."""
-    return "/explain?" + urlencode({"s": s, "p": p, "o": o})
+#: The link to the explanation of the triple ``s p o`` (IRIs), as term pages make it.
+explain_href = SERVER_LINKS.explain
 
 
 class Explainer:

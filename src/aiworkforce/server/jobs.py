@@ -12,10 +12,9 @@ from aiworkforce.errors import AiworkforceError
 from aiworkforce.present.sparql_results import serialize_graph, serialize_results
 from aiworkforce.graph import ClosureFiles
 from aiworkforce.query.engines import INFERRED_GRAPH
-from aiworkforce.query.describe import Description, Fact, describe
+from aiworkforce.query.describe import describe, describe_iri, term_triples
 from aiworkforce.query.run import run_query
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
-from aiworkforce.rdf.terms import Term
 from aiworkforce.server.negotiation import (
     GRAPH_TYPES,
     HTML_TYPES,
@@ -30,7 +29,7 @@ from aiworkforce.server.reply import (
     json_reply,
     text_reply,
 )
-from aiworkforce.server.termpages import AIW, RDFS, TermPages
+from aiworkforce.present.termpage import TermPages
 
 __all__ = ["WorkerState"]
 
@@ -110,27 +109,7 @@ class WorkerState:
             iri != ONTOLOGY_IRI and any(True for _ in store.quads_for_pattern(None, None, node, ox.DefaultGraph())))
 
     def _cbd(self, iri: str) -> list:
-        """The term's triples: outgoing (following blank nodes), incoming, and for the ontology its vocabulary."""
-        store, graph = self.engine.store, ox.DefaultGraph()
-        roots = [ox.NamedNode(iri)]
-        if iri == ONTOLOGY_IRI:
-            roots += [q.subject for q in store.quads_for_pattern(None, ox.NamedNode(RDFS + "isDefinedBy"),
-                                                                 roots[0], graph)]
-            roots += [r[0] for r in store.query(
-                f'SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{AIW}")) }}')]
-        seen, todo, triples = set(), list(roots), []
-        while todo:
-            subject = todo.pop()
-            if subject in seen:
-                continue
-            seen.add(subject)
-            for q in store.quads_for_pattern(subject, None, None, graph):
-                triples.append(q.triple)
-                if isinstance(q.object, ox.BlankNode):
-                    todo.append(q.object)
-        if iri != ONTOLOGY_IRI:
-            triples += [q.triple for q in store.quads_for_pattern(None, None, roots[0], graph)]
-        return list(dict.fromkeys(triples))
+        return term_triples(self.engine, iri)
 
     def job_term(self, iri: str, media: str, max_results: int) -> Reply:
         if not self._exists(iri):
@@ -142,27 +121,13 @@ class WorkerState:
             try:
                 description = describe(self.graph, iri)
             except AiworkforceError:  # described, but without a label to resolve by: build the facts directly
-                description = _describe_unlabelled(self.engine, iri)
+                description = describe_iri(self.engine, iri)
             return Reply(200, "text/html; charset=utf-8", self.pages.render(iri, description), headers)
         triples = self._cbd(iri)
         if len(triples) > max_results:
             triples = triples[:max_results]
             headers[MAX_ROWS_HEADER] = str(max_results)
         return Reply(200, with_charset(media), serialize_graph(GRAPH_TYPES[media], triples), headers)
-
-
-def _describe_unlabelled(engine, iri: str):
-    """A :class:`aiworkforce.query.describe.Description` of a term without a label (which ``describe()`` cannot resolve)."""
-    term = Term.iri(iri)
-    facts = []
-    for direction, pattern in (("out", "?term ?p ?other"), ("in", "?other ?p ?term")):
-        rows = engine.query(f"""SELECT ?term ?p ?other (SAMPLE(?l) AS ?label) ?inferred WHERE {{
-  {pattern} . OPTIONAL {{ ?other skos:prefLabel|rdfs:label ?l }}
-  BIND(EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }} AS ?inferred)
-}} GROUP BY ?term ?p ?other ?inferred""", {"term": term}).rows
-        facts += [Fact(direction, p, o, lab.value if lab else None, inf is not None and inf.value in ("true", "1"))
-                  for _, p, o, lab, inf in rows]
-    return Description(term, tuple(facts))
 
 
 def _size(term) -> int:

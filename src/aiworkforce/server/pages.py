@@ -1,17 +1,15 @@
 """What the HTTP process serves as it is: the home page, the catalogue as JSON and the static assets, rendered
-or read once when the server starts; and the HTML helpers every page uses (:mod:`.termpages` too).
+or read once when the server starts. The HTML helpers every page uses live in :mod:`aiworkforce.present.html`
+(shared with the static docs site); they are re-exported here for the server's modules.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from importlib import resources
-from urllib.parse import quote
 
 from aiworkforce.errors import DataError
 from aiworkforce.query.catalogue import catalogue
-from aiworkforce.rdf.prefixes import BASE, PREFIXES
+from aiworkforce.present.html import SERVER_LINKS, compact, esc, local_path, page
 
 __all__ = ["STATIC_TYPES", "catalogue_json", "compact", "esc", "index_page", "load_static", "local_path", "page",
            "term_href"]
@@ -21,58 +19,8 @@ STATIC_TYPES = {"style.css": "text/css; charset=utf-8", "app.js": "text/javascri
                 "favicon.svg": "image/svg+xml"}
 
 
-def esc(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def local_path(iri: str) -> str | None:
-    """The path on this server of an IRI below the project's base (``/role/ml-engineer``), else None."""
-    if iri.startswith(BASE) and len(iri) > len(BASE):
-        return "/" + iri[len(BASE):]
-    return None
-
-
-def term_href(iri: str) -> str:
-    """Where a term's page lives on this server: its own path, or /describe?iri=... for other IRIs."""
-    return local_path(iri) or "/describe?iri=" + quote(iri, safe="")
-
-
-def compact(iri: str) -> str:
-    best = None
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and (best is None or len(namespace) > len(best[1])):
-            best = (prefix, namespace)
-    if best and all(c.isalnum() or c in "-_." for c in iri[len(best[1]):]) and len(iri) > len(best[1]):
-        return f"{best[0]}:{iri[len(best[1]):]}"
-    return iri
-
-
-def page(title: str, body: str, *, alternate: str | None = None) -> bytes:
-    alt = ""
-    if alternate:
-        alt = f'\n<link rel="alternate" type="text/turtle" href="{esc(alternate)}">'
-    prefixes = esc(json.dumps({"base": BASE, "prefixes": PREFIXES}))
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="stylesheet" href="/static/style.css">
-<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">{alt}
-<script src="/static/app.js" defer></script>
-</head>
-<body data-config="{prefixes}">
-<header class="site"><a class="brand" href="/">aiworkforce</a>
-<nav><a href="/#queries">Stored queries</a> <a href="/#sparql">SPARQL</a> <a href="/ontology">Ontology</a>
-<a href="/api/queries">API</a></nav></header>
-<main>
-{body}
-</main>
-<footer class="site">The AI workforce knowledge graph. Data: CC BY 4.0. SPARQL endpoint: <code>/sparql</code></footer>
-</body>
-</html>
-""".encode()
+#: Where the server's links point (every term at the path of its IRI): the shared renderer's server layout.
+term_href = SERVER_LINKS.term
 
 
 _DEFAULT_SPARQL = """PREFIX aiw: <https://w3id.org/aiworkforce/ontology#>

@@ -1,0 +1,1 @@
+"""The static documentation site (``aiworkforce docs``, also part of ``release``) and its redirect rules."""
