@@ -5,6 +5,7 @@
     aiworkforce-VERSION-base.{ttl,nt,rdf,jsonld}   the asserted graph (ontology and knowledge base)
     aiworkforce-VERSION-full.{ttl,nt,rdf,jsonld}   the reasoned graph (the clean OWL 2 RL closure)
     shapes/*.ttl  queries/*.rq  checks/*.rq        copies of the SHACL shapes, stored queries and checks
+    openapi.json                                   the stored queries as an API (OpenAPI 3.1)
     RELEASE-NOTES.md                               the version, its version IRI and what each file holds
     SHA256SUMS                                     checksums of every other file (``sha256sum -c SHA256SUMS``)
 
@@ -27,6 +28,7 @@ from rdflib.namespace import OWL
 
 from aiworkforce.errors import DataError, InputError, UsageError
 from aiworkforce.graph import KnowledgeGraph
+from aiworkforce.publish.openapi import write_openapi
 from aiworkforce.rdf.formats import EXPORT_SYNTAXES, by_name
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
@@ -43,6 +45,7 @@ GRAPHS = {
 }
 COPIED = ("shapes", "queries", "checks")
 NOTES = "RELEASE-NOTES.md"
+OPENAPI = "openapi.json"
 SUMS = "SHA256SUMS"
 
 
@@ -143,6 +146,7 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict) -> list[str]:
             for source in data_files(kind):
                 shutil.copyfile(source, build / kind / source.name)
                 files.append(f"{kind}/{source.name}")
+        files.append(write_openapi(build / OPENAPI).name)
         (build / NOTES).write_text(_notes(version, iri, graphs, files), encoding="utf-8", newline="\n")
         files.append(NOTES)
         (build / SUMS).write_text(
@@ -208,6 +212,7 @@ def _notes(version: str, iri: str, graphs: dict, files: list[str]) -> str:
         f"- `shapes/`: {counts['shapes']} SHACL shape files, which the base graph conforms to",
         f"- `queries/`: {counts['queries']} stored SPARQL queries; their `#+` headers describe the parameters",
         f"- `checks/`: {counts['checks']} SPARQL quality checks (each lists the problems it finds)",
+        f"- `{OPENAPI}`: the stored queries as an API (OpenAPI 3.1), as `aiworkforce serve` answers them",
         f"- `{SUMS}`: SHA-256 checksums of every file; verify with `sha256sum -c {SUMS}`",
         "",
         "The stored queries expect the full (reasoned) graph. To serve it from a SPARQL endpoint:",
