@@ -101,7 +101,7 @@ def build_app(served: Served) -> Starlette:
     pool = served.pool
 
     async def run(job: tuple) -> Reply:
-        return await run_in_threadpool(pool.run, job)
+        return await pool.run_async(job)
 
     def too_large(length: int, what: str = "request body") -> Response:
         return _fail(413, f"the {what} has {length} bytes; the limit is {cfg.max_request_bytes} bytes "
