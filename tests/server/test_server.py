@@ -653,7 +653,7 @@ def test_index_lists_every_stored_query_and_serves_its_assets(server):
             assert f'name="{param.name}"' in text
             if param.example:
                 assert f'placeholder="{param.example}"' in text or "&" in param.example
-    assert 'action="/sparql"' in text
+    assert 'data-endpoint="/sparql"' in text  # the YASGUI editor posts there (the plain box's form, if absent)
     assets = re.findall(r'<(?:script|link)[^>]*?(?:src|href)="([^"]+)"', text)
     assert len(assets) >= 3 and all(a.startswith("/static/") for a in assets), "no CDN: every asset is served here"
     for asset, ctype in (("style.css", "text/css"), ("app.js", "text/javascript"), ("favicon.svg", "image/svg+xml")):
@@ -839,3 +839,18 @@ def test_api_query_answers_the_sparql_result_formats(server, accept):
     else:
         assert json_rows(response.json()) == keys(expected.rows)
     assert http(url, headers={"Accept": "image/png"}).status == 406
+
+
+def test_the_home_page_with_and_without_the_yasgui_editor():
+    from aiworkforce.server.pages import EDITOR_FILES, index_page
+
+    with_editor = index_page(editor=True).decode()
+    for name in EDITOR_FILES:
+        assert f'/static/{name}"' in with_editor
+    data = re.search(r'<script type="application/json" id="stored-queries">(.*?)</script>', with_editor, re.S)
+    examples = {e["name"]: e["text"] for e in json.loads(data.group(1))}
+    assert {q.name: q.text for q in catalogue().values()}.items() <= examples.items()  # each stored query
+    assert 'id="yasgui"' in with_editor and "sparql-form" not in with_editor
+    plain = index_page(editor=False).decode()
+    assert "vendor/" not in plain and 'id="yasgui"' not in plain
+    assert 'id="sparql-form"' in plain and "is not installed" in plain  # the fallback says why

@@ -20,7 +20,7 @@ from aiworkforce.server.config import ServerConfig
 from aiworkforce.server.explain import Explainer
 from aiworkforce.publish.openapi import openapi_document
 from aiworkforce.server.http import Served, build_app
-from aiworkforce.server.pages import catalogue_json, index_page, load_static
+from aiworkforce.server.pages import EDITOR_FILES, catalogue_json, index_page, load_static
 from aiworkforce.server.workers import WorkerPool
 
 __all__ = ["Server"]
@@ -44,7 +44,7 @@ class Server:
         self._pinned = tempfile.mkdtemp(prefix="aiworkforce-serve-")
         pinned = (shutil.copy(entry.closure, self._pinned), shutil.copy(entry.inferred, self._pinned))
         static = load_static()
-        index = index_page()
+        index = index_page(editor=all(name in static for name in EDITOR_FILES))
         catalogue_doc = catalogue_json()
         openapi_doc = openapi_document()
         try:

@@ -42,7 +42,7 @@ from aiworkforce.server.negotiation import (
     negotiate,
     with_charset,
 )
-from aiworkforce.server.pages import STATIC_TYPES
+from aiworkforce.server.pages import EDITOR_FILES, STATIC_TYPES
 from aiworkforce.server.reply import MAX_BYTES_HEADER, MAX_ROWS_HEADER, Reply, error_doc, json_reply, text_reply
 from aiworkforce.server.workers import WorkerPool
 
@@ -54,6 +54,8 @@ _TERM_PATH = re.compile(r"^/(?:(?:" + "|".join(INDIVIDUAL_KINDS) + r")/[A-Za-z0-
 _UPDATE_TYPE = "application/sparql-update"
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
 _CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
+#: The home page with the YASGUI editor: YASGUI sets inline styles (column widths, its resizable editor)
+_CSP_EDITOR = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 _ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
@@ -75,7 +77,8 @@ def _response(reply: Reply) -> Response:
     headers = {"Content-Type": reply.content_type, "X-Content-Type-Options": "nosniff", "Server": "aiworkforce",
                **reply.headers}
     if reply.content_type.startswith("text/html"):
-        headers.update({"Content-Security-Policy": _CSP, "Referrer-Policy": "no-referrer"})
+        headers.setdefault("Content-Security-Policy", _CSP)
+        headers["Referrer-Policy"] = "no-referrer"
     return Response(reply.body, reply.status, headers)
 
 
@@ -220,8 +223,12 @@ def build_app(served: Served) -> Starlette:
         return _response(Reply(200, with_charset(media), serialize_graph(GRAPH_TYPES[media], triples),
                                {"Vary": "Accept"}))
 
+    index_headers = {"Cache-Control": "no-cache"}
+    if all(name in served.static for name in EDITOR_FILES):
+        index_headers["Content-Security-Policy"] = _CSP_EDITOR
+
     async def index(request: Request) -> Response:
-        return _response(Reply(200, "text/html; charset=utf-8", served.index, {"Cache-Control": "no-cache"}))
+        return _response(Reply(200, "text/html; charset=utf-8", served.index, dict(index_headers)))
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -310,7 +317,7 @@ def build_app(served: Served) -> Starlette:
     routes = [
         Route("/sparql", sparql, methods=both), Route("/query", sparql, methods=both),
         Route("/", index, methods=["GET"]),
-        Route("/static/{name}", static, methods=["GET"]),
+        Route("/static/{name:path}", static, methods=["GET"]),
         Route("/api/queries", api_queries, methods=["GET"]),
         Route("/api/query/{name}", api_query, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
