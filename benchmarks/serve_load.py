@@ -149,9 +149,10 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-def select_latency(servers: dict[str, tuple[str, int]], requests: int, rounds: int = 10) -> dict[str, list[float]]:
+def select_latency(servers: dict[str, tuple[str, int]], requests: int, turn: int = 10) -> dict[str, list[float]]:
     """One client, one kept-alive connection per server, the ROLES SELECT over GET /sparql; the servers take turns
-    in ``rounds`` so that both see the same background noise. Seconds per request, by server label."""
+    of ``turn`` requests so that both see the same background noise. Seconds per request, by server label."""
+    rounds = max(1, requests // turn)
     path = "/sparql?" + urllib.parse.urlencode({"query": ROLES})
     headers = {"Accept": "application/sparql-results+json"}
     conns = {label: http.client.HTTPConnection(host, port, timeout=30) for label, (host, port) in servers.items()}
@@ -163,7 +164,7 @@ def select_latency(servers: dict[str, tuple[str, int]], requests: int, rounds: i
                 conn.getresponse().read()
         for _ in range(rounds):
             for label, conn in conns.items():
-                for _ in range(max(1, requests // rounds)):
+                for _ in range(turn):
                     start = time.perf_counter()
                     conn.request("GET", path, headers=headers)
                     response = conn.getresponse()
