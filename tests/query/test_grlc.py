@@ -41,10 +41,11 @@ def grlc_python() -> Path:
     VENV.parent.mkdir(exist_ok=True)
     with open(VENV.parent / ".grlc.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one test worker builds it; the others wait
-        check = [str(PYTHON), "-c", "import grlc.gquery"]
-        if not PYTHON.exists() or subprocess.run(check, capture_output=True, cwd=VENV).returncode:
+        done = VENV / ".installed"  # written last: a half-made venv is made again
+        if not (PYTHON.exists() and done.exists()):
             subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
             subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "grlc"], check=True, timeout=900)
+            done.touch()
     return PYTHON
 
 
