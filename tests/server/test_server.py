@@ -854,3 +854,18 @@ def test_the_home_page_with_and_without_the_yasgui_editor():
     plain = index_page(editor=False).decode()
     assert "vendor/" not in plain and 'id="yasgui"' not in plain
     assert 'id="sparql-form"' in plain and "is not installed" in plain  # the fallback says why
+
+
+def test_concurrent_large_answers_all_arrive(server):
+    """Several answers at once: the event loop waits for each worker without leaving its pipe non-blocking
+    (uvloop's add_reader does that), so no answer read half-written fails."""
+    import concurrent.futures
+
+    def fetch(_):
+        response = http(server.url + "api/query/crosswalk")
+        return response.status, len(response.body)
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(fetch, range(12)))
+    assert {status for status, _ in answers} == {200}
+    assert len({size for _, size in answers}) == 1  # the same, whole answer each time

@@ -5,7 +5,6 @@ the cached closure, renders what is served as it is, and serves (Uvicorn running
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import shutil
 import socket
@@ -91,7 +90,7 @@ class Server:
         self._serving = threading.current_thread()
         try:
             if not self._closed:
-                asyncio.run(self._uvicorn.serve(sockets=[self.socket]))
+                self._uvicorn.run(sockets=[self.socket])  # on uvloop when installed
         finally:
             self._serving = None
 

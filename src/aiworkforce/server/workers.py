@@ -224,9 +224,10 @@ async def _readable(conn, timeout: float) -> bool:
     ready = loop.create_future()
     fd = conn.fileno()
     loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    timer = loop.call_later(timeout, lambda: ready.done() or ready.set_result(False))  # no task, unlike wait_for
     try:
-        return await asyncio.wait_for(ready, timeout)
-    except asyncio.TimeoutError:
-        return False
+        return await ready
     finally:
+        timer.cancel()
         loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; Connection.recv/send expect blocking
