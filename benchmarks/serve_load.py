@@ -141,6 +141,12 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process ``pid`` has used so far (Linux /proc), without its children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGTERM)
     try:
@@ -209,11 +215,14 @@ def compare(ref: str, args, mix) -> int:
             servers[label] = (host, port)
         print(f"aiworkforce serve, {ref} vs this tree, {os.cpu_count()} CPUs, loopback, "
               f"{args.workers or 'default'} query workers")
+        cpu = {label: cpu_seconds(proc.pid) for label, proc in procs.items()}
         times = select_latency(servers, args.select_requests)
-        print(f"  one client, SELECT over GET /sparql ({args.select_requests} requests each, taking turns):")
+        cpu = {label: cpu_seconds(proc.pid) - cpu[label] for label, proc in procs.items()}
+        print(f"  one client, SELECT over GET /sparql ({args.select_requests} requests each, taking turns; CPU: the "
+              "HTTP process's own, per request, which other load on the machine does not inflate):")
         for label, values in times.items():
             print(f"    {label:<22} median {statistics.median(values) * 1000:.2f} ms   "
-                  f"p95 {percentile(values, 95) * 1000:.2f} ms")
+                  f"p95 {percentile(values, 95) * 1000:.2f} ms   CPU {cpu[label] / len(values) * 1000:.2f} ms")
         failed = 0
         print(f"  {args.clients} clients, the request mix, {args.duration:g} s each:")
         for label, (host, port) in servers.items():

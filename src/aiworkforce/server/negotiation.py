@@ -6,6 +6,8 @@ The tables map each media type (server preference first) to the format name that
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import mimeparse
 
 from aiworkforce.publish.openapi import API_RESULT_TYPES
@@ -50,8 +52,12 @@ def negotiate(accept: str | None, offers) -> str | None:
 
     No ``Accept`` header means anything is acceptable: the first offer.
     """
-    offers = list(offers)
-    if not accept or not accept.strip():
+    return _negotiate(accept or "", tuple(offers))
+
+
+@lru_cache(maxsize=512)  # clients repeat the same Accept headers, and mimeparse takes ~0.1 ms per call
+def _negotiate(accept: str, offers: tuple[str, ...]) -> str | None:
+    if not accept.strip():
         return offers[0] if offers else None
     try:
         return mimeparse.best_match(offers[::-1], accept) or None  # mimeparse prefers the last of equals
