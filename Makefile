@@ -14,11 +14,14 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Re-install when the packaging metadata changes.
+# tools/vendor-yasgui.sh vendors the YASGUI editor (npm) into the package first; without npm the page falls back.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	tools/vendor-yasgui.sh
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	tools/vendor-yasgui.sh
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
@@ -30,6 +33,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	tools/ensure-browser.sh
 	tools/ensure-docs-tools.sh
+	tools/vendor-yasgui.sh
 	$(BIN)/python -m pytest -n auto
 
 # Everyday work: the suite without the tests marked slow (reference engines on whole graphs, the W3C suites, the

@@ -9,7 +9,12 @@ through /sparql (GET, form POST and direct POST). Every answer must be 200 with 
 Reports throughput (requests per second), latency percentiles (p50, p90, p99, max) and the error count.
 Bounded: loopback only, stops by itself after --duration seconds, and stops the server it started.
 
-Usage: python benchmarks/serve_load.py [--clients 20] [--duration 30] [--workers N]
+With --compare REF (a git commit, e.g. c0b9431, the last standard-library server), the same run is made side by
+side against the server of REF, checked out in a temporary git worktree and run from this interpreter with
+PYTHONPATH pointing at it: first a single client's latency for one SELECT over /sparql (--select-requests
+requests, the two servers taking turns in rounds, median and p95), then the load above on each server.
+
+Usage: python benchmarks/serve_load.py [--clients 20] [--duration 30] [--workers N] [--compare REF]
 Exit status 1 on any error.
 """
 
@@ -109,12 +114,15 @@ def client(host: str, port: int, mix, seed: int, stop_at: float, stats: Stats) -
     conn.close()
 
 
-def start_server(workers: int | None, log_path: Path) -> tuple[subprocess.Popen, str, int]:
-    cmd = aiworkforce_cmd() + ["serve", "--host", "127.0.0.1", "--port", "0"]
+def start_server(workers: int | None, log_path: Path, src: Path | None = None) -> tuple[subprocess.Popen, str, int]:
+    """Start `aiworkforce serve` (from ``src``, another checkout's src/ folder, when given)."""
+    cmd = ([sys.executable, "-m", "aiworkforce"] if src else aiworkforce_cmd()) + [
+        "serve", "--host", "127.0.0.1", "--port", "0"]
     if workers:
         cmd += ["--workers", str(workers)]
+    env = {**os.environ, "PYTHONPATH": str(src)} if src else None
     log = log_path.open("w")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         match = re.search(r"serving http://(127\.0\.0\.1):(\d+)/", log_path.read_text())
@@ -133,37 +141,127 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process ``pid`` has used so far (Linux /proc), without its children."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def select_latency(servers: dict[str, tuple[str, int]], requests: int, turn: int = 10) -> dict[str, list[float]]:
+    """One client, one kept-alive connection per server, the ROLES SELECT over GET /sparql; the servers take turns
+    of ``turn`` requests so that both see the same background noise. Seconds per request, by server label."""
+    rounds = max(1, requests // turn)
+    path = "/sparql?" + urllib.parse.urlencode({"query": ROLES})
+    headers = {"Accept": "application/sparql-results+json"}
+    conns = {label: http.client.HTTPConnection(host, port, timeout=30) for label, (host, port) in servers.items()}
+    times: dict[str, list[float]] = {label: [] for label in servers}
+    try:
+        for conn in conns.values():  # warm up
+            for _ in range(20):
+                conn.request("GET", path, headers=headers)
+                conn.getresponse().read()
+        for _ in range(rounds):
+            for label, conn in conns.items():
+                for _ in range(turn):
+                    start = time.perf_counter()
+                    conn.request("GET", path, headers=headers)
+                    response = conn.getresponse()
+                    body = response.read()
+                    times[label].append(time.perf_counter() - start)
+                    if response.status != 200 or not body:
+                        raise SystemExit(f"{label}: HTTP {response.status}: {body[:200]!r}")
+    finally:
+        for conn in conns.values():
+            conn.close()
+    return times
+
+
+def load(host: str, port: int, mix, clients: int, duration: float) -> tuple[Stats, float]:
+    stats = Stats()
+    # warm up: every request once, so the figures measure the steady state
+    client(host, port, mix, 0, time.monotonic() + 0.5, Stats())
+    started = time.monotonic()
+    stop_at = started + duration
+    threads = [threading.Thread(target=client, args=(host, port, mix, seed, stop_at, stats))
+               for seed in range(1, clients + 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return stats, time.monotonic() - started
+
+
+def compare(ref: str, args, mix) -> int:
+    """The side-by-side run against the server of commit ``ref``."""
+    repo = Path(__file__).resolve().parents[1]
+    folder = Path(tempfile.mkdtemp(prefix="aiw-serve-compare-"))
+    tree = folder / "baseline"
+    subprocess.run(["git", "-C", str(repo), "worktree", "add", "--detach", str(tree), ref], check=True,
+                   capture_output=True)
+    procs = {}
+    try:
+        servers = {}
+        for label, src in ((f"{ref} (before)", tree / "src"), ("this tree", None)):
+            proc, host, port = start_server(args.workers, folder / f"{len(procs)}.log", src)
+            procs[label] = proc
+            servers[label] = (host, port)
+        print(f"aiworkforce serve, {ref} vs this tree, {os.cpu_count()} CPUs, loopback, "
+              f"{args.workers or 'default'} query workers")
+        cpu = {label: cpu_seconds(proc.pid) for label, proc in procs.items()}
+        times = select_latency(servers, args.select_requests)
+        cpu = {label: cpu_seconds(proc.pid) - cpu[label] for label, proc in procs.items()}
+        print(f"  one client, SELECT over GET /sparql ({args.select_requests} requests each, taking turns; CPU: the "
+              "HTTP process's own, per request, which other load on the machine does not inflate):")
+        for label, values in times.items():
+            print(f"    {label:<22} median {statistics.median(values) * 1000:.2f} ms   "
+                  f"p95 {percentile(values, 95) * 1000:.2f} ms   CPU {cpu[label] / len(values) * 1000:.2f} ms")
+        failed = 0
+        print(f"  {args.clients} clients, the request mix, {args.duration:g} s each:")
+        for label, (host, port) in servers.items():
+            stats, wall = load(host, port, mix, args.clients, args.duration)
+            done = len(stats.latencies)
+            failed += len(stats.errors)
+            if done:
+                print(f"    {label:<22} {done / wall:.0f} req/s   p50 {percentile(stats.latencies, 50) * 1000:.1f} ms"
+                      f"   p95 {percentile(stats.latencies, 95) * 1000:.1f} ms   errors {len(stats.errors)}")
+            for message in stats.errors[:5]:
+                print(f"  error ({label}): {message}", file=sys.stderr)
+        return 1 if failed else 0
+    finally:
+        for proc in procs.values():
+            stop_server(proc)
+        subprocess.run(["git", "-C", str(repo), "worktree", "remove", "--force", str(tree)], capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20, help="concurrent clients (1-200)")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load (1-600)")
     parser.add_argument("--workers", type=int, default=None, help="query worker processes of the server")
+    parser.add_argument("--compare", metavar="REF", help="also run the server of git commit REF, side by side")
+    parser.add_argument("--select-requests", type=int, default=500, help="SELECT requests per server (--compare)")
     args = parser.parse_args()
     if not 1 <= args.clients <= 200 or not 1 <= args.duration <= 600:
         parser.error("--clients must be 1-200 and --duration 1-600 seconds")
 
     mix = request_mix()
+    if args.compare:
+        return compare(args.compare, args, mix)
     folder = Path(tempfile.mkdtemp(prefix="aiw-serve-load-"))
     proc, host, port = start_server(args.workers, folder / "server.log")
-    stats = Stats()
     try:
-        # warm up: every request once, so the figures measure the steady state
-        client(host, port, mix, 0, time.monotonic() + 0.5, Stats())
-        started = time.monotonic()
-        stop_at = started + args.duration
-        threads = [threading.Thread(target=client, args=(host, port, mix, seed, stop_at, stats))
-                   for seed in range(1, args.clients + 1)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.monotonic() - started
+        stats, wall = load(host, port, mix, args.clients, args.duration)
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         server_log = (folder / "server.log").read_text()
         shutil.rmtree(folder, ignore_errors=True)
 

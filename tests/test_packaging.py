@@ -35,7 +35,8 @@ def test_wheel_contains_data_and_version(wheel):
         for source in folder.iterdir():
             if source.is_file():
                 assert f"aiworkforce/data/{kind}/{source.name}" in names, source
-    for asset in ("app.js", "style.css", "favicon.svg"):
+    # YASGUI, vendored by tools/vendor-yasgui.sh (make runs it before the tests): gitignored, packaged all the same
+    for asset in ("app.js", "style.css", "favicon.svg", "vendor/yasgui.min.js", "vendor/yasgui.min.css"):
         assert f"aiworkforce/server/web/{asset}" in names, asset
 
 

@@ -18,7 +18,7 @@ from aiworkforce.errors import UsageError
 from aiworkforce.publish.export import export_graph
 from aiworkforce.rdf.resources import ontology_version
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
-from aiworkforce.publish.release import GRAPH_FORMATS, NOTES, SUMS, release, sha256, verify
+from aiworkforce.publish.release import GRAPH_FORMATS, NOTES, OPENAPI, SUMS, release, sha256, verify
 from aiworkforce.rdf.resources import data_files
 
 VERSION = ontology_version()
@@ -47,7 +47,7 @@ def test_file_names_carry_the_version(made):
     assert made.version == VERSION and made.version_iri == VERSION_IRI
     names = {p.name for p in made.folder.iterdir() if p.is_file()}
     site = {n for n in names if n.startswith(("index.", "ontology.", "queries.", "evidence.", ".htaccess"))}
-    assert names - site == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, SUMS}
+    assert names - site == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, OPENAPI, SUMS}
     assert {"index.html", "ontology.html", ".htaccess"} <= site
     assert made.files[-1] == SUMS
     on_disk = sorted(str(p.relative_to(made.folder)) for p in made.folder.rglob("*") if p.is_file())
@@ -192,3 +192,10 @@ def test_a_symlinked_output_folder_is_refused(kg, tmp_path):
     with pytest.raises(UsageError, match="symbolic link"):
         release(kg, link, force=True)
     assert link.is_symlink() and (target / "precious").exists()
+
+
+def test_the_release_carries_the_openapi_document(made):
+    from aiworkforce.publish.openapi import openapi_document
+
+    assert json.loads((made.folder / OPENAPI).read_text(encoding="utf-8")) == openapi_document()
+    assert OPENAPI in made.files

@@ -249,3 +249,19 @@ def test_values_are_declared_for_literal_parameters_only(tmp_path):
                     "#+     values: [all, article]\nSELECT * WHERE { }\n")
     with pytest.raises(DataError, match="not one of its values"):
         load_query(path)
+
+
+def test_grlc_spelling_gives_the_name_kind_and_need(tmp_path):
+    path = _write(tmp_path, "grlc.rq", "#+ summary: grlc names\n#+ params:\n#+   - name: ?_role_iri\n"
+                  "#+   - name: ?__basis\n#+     values: [a, b]\n#+   - name: ?__top_integer\n" + GOOD_BODY)
+    role, basis, top = load_query(path).params
+    assert (role.name, role.kind, role.required) == ("role", "term", True)
+    assert (basis.name, basis.kind, basis.required, basis.values) == ("basis", "literal", False, ("a", "b"))
+    assert (top.name, top.kind, top.required) == ("top", "integer", False)
+
+
+@pytest.mark.parametrize("decl", ["?_role_iri\n#+     kind: literal", "?__role_iri\n#+     required: true", "?role"])
+def test_grlc_spelling_must_agree_with_the_declaration(tmp_path, decl):
+    path = _write(tmp_path, "bad.rq", f"#+ summary: x\n#+ params:\n#+   - name: {decl}\n" + GOOD_BODY)
+    with pytest.raises(DataError, match="grlc|disagrees"):
+        load_query(path)

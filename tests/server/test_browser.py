@@ -39,9 +39,27 @@ def _find(env: str, *names: str) -> str | None:
 
 @pytest.fixture(scope="module")
 def server():
+    """The server as installed: with the YASGUI editor, which tools/vendor-yasgui.sh vendors (make does)."""
+    from aiworkforce.server.pages import EDITOR_FILES, load_static
+
+    missing = [f for f in EDITOR_FILES if f not in load_static()]
+    assert not missing, f"YASGUI is not vendored ({missing}); run tools/vendor-yasgui.sh (make test does)"
     with Server(KnowledgeGraph(), ServerConfig(port=0, workers=2)) as srv:
         srv.start()
         yield srv
+
+
+@pytest.fixture(scope="module")
+def plain_server():
+    """A server whose copy of aiworkforce lacks the vendored editor (an install from source without npm)."""
+    import aiworkforce.server.app as app
+    from aiworkforce.server.pages import EDITOR_FILES, load_static
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(app, "load_static", lambda: {k: v for k, v in load_static().items() if k not in EDITOR_FILES})
+        with Server(KnowledgeGraph(), ServerConfig(port=0, workers=1)) as srv:
+            srv.start()
+            yield srv
 
 
 @pytest.fixture(scope="module")
@@ -160,10 +178,13 @@ def test_type_parameters_run_skill_gap_and_follow_a_link(server, browser):
     _no_console_errors(browser)
 
 
-def test_free_sparql_box(server, browser):
+def test_free_sparql_box_without_the_editor(plain_server, browser):
     from selenium.webdriver.common.by import By
 
+    server = plain_server
     browser.get(server.url + "#sparql")
+    assert "not installed" in browser.find_element(By.ID, "editor-missing").text
+    assert not browser.find_elements(By.ID, "yasgui")
     box = browser.find_element(By.CSS_SELECTOR, "#sparql-form textarea")
     query = "SELECT ?layer ?name WHERE { ?layer a aiw:Layer ; skos:prefLabel ?name } ORDER BY ?name"
     box.clear()
@@ -172,4 +193,31 @@ def test_free_sparql_box(server, browser):
     result = browser.find_element(By.ID, "sparql-result")
     _wait_done(browser, result)
     assert _table(browser, result) == _expected(run_sparql(KG, query))
+    _no_console_errors(browser)
+
+
+def test_yasgui_runs_a_stored_query_example(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select, WebDriverWait
+
+    browser.get(server.url + "#sparql")
+    mount = browser.find_element(By.ID, "yasgui")
+    WebDriverWait(browser, 15).until(lambda d: mount.get_attribute("data-state") == "ready")
+    assert not browser.find_elements(By.ID, "sparql-form")
+    # every script and style comes from this server (no CDN)
+    sources = browser.execute_script("return Array.from(document.querySelectorAll('script[src], link[href]'))"
+                                     ".map(e => e.src || e.href)")
+    assert sources and all(s.startswith(server.url) for s in sources), sources
+    Select(browser.find_element(By.ID, "example-select")).select_by_value("layers")
+    WebDriverWait(browser, 10).until(lambda d: mount.get_attribute("data-example") == "layers")
+    text = browser.execute_script("return window.aiworkforceYasgui.getTab().getQuery()")
+    assert "aiw:stackOrder" in text
+    browser.execute_script("window.aiworkforceYasgui.getTab().query()")
+    expected = run_sparql(KG, text)
+    cells = lambda d: d.execute_script(  # noqa: E731 - the result table YASR renders
+        "return Array.from(document.querySelectorAll('.yasr tbody tr')).map(tr => tr.textContent)")
+    WebDriverWait(browser, 20).until(lambda d: len(cells(d)) == len(expected.rows))
+    rows = cells(browser)
+    for row, want in zip(rows, expected.rows):
+        assert str(want[1].value) in row  # the layer's name, in the stack order the query gives
     _no_console_errors(browser)

@@ -32,9 +32,9 @@ def send(srv, query: str, *, how: str = "get", headers: dict | None = None):
                                      headers={"Content-Type": "application/sparql-query", **(headers or {})})
     try:
         with urllib.request.urlopen(req, timeout=60) as resp:
-            return resp.status, dict(resp.headers), resp.read()
+            return resp.status, resp.headers, resp.read()  # header names are case-insensitive
     except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
+        return err.code, err.headers, err.read()
 
 
 def test_deep_nesting_is_400_and_the_worker_lives(srv):

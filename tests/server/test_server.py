@@ -165,7 +165,7 @@ def local_graph(query: str) -> Graph:
 
 def test_binds_loopback_by_default(server):
     assert ServerConfig().host == "127.0.0.1"
-    assert server.httpd.server_address[0] == "127.0.0.1"
+    assert server.address[0] == "127.0.0.1"
     assert server.url.startswith("http://127.0.0.1:")
 
 
@@ -473,8 +473,12 @@ def test_cors_is_off_by_default_and_on_with_the_flag(server, tight):
     assert not any(h.lower().startswith("access-control-") for h in plain.headers)
     preflight = http(server.url + "sparql", method="OPTIONS", headers={"Origin": "https://example.org"})
     assert "Access-Control-Allow-Origin" not in preflight.headers
-    allowed = get_sparql(tight, "ASK {}")
+    # browsers send Origin with every cross-origin request; the allowed one gets the CORS headers
+    allowed = http(tight.url + "sparql?query=ASK%7B%7D", headers={"Origin": "https://example.org"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://example.org"
+    assert "X-SPARQL-MaxRows" in allowed.headers["Access-Control-Expose-Headers"]
+    other = http(tight.url + "sparql?query=ASK%7B%7D", headers={"Origin": "https://evil.example"})
+    assert other.status == 200 and "Access-Control-Allow-Origin" not in other.headers
     preflight = http(tight.url + "sparql", method="OPTIONS", headers={
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
     assert preflight.status == 204
@@ -649,7 +653,7 @@ def test_index_lists_every_stored_query_and_serves_its_assets(server):
             assert f'name="{param.name}"' in text
             if param.example:
                 assert f'placeholder="{param.example}"' in text or "&" in param.example
-    assert 'action="/sparql"' in text
+    assert 'data-endpoint="/sparql"' in text  # the YASGUI editor posts there (the plain box's form, if absent)
     assets = re.findall(r'<(?:script|link)[^>]*?(?:src|href)="([^"]+)"', text)
     assert len(assets) >= 3 and all(a.startswith("/static/") for a in assets), "no CDN: every asset is served here"
     for asset, ctype in (("style.css", "text/css"), ("app.js", "text/javascript"), ("favicon.svg", "image/svg+xml")):
@@ -797,3 +801,71 @@ def test_the_server_pins_the_graph_it_started_with(tmp_path, monkeypatch):
     finally:
         server.close()
     assert not pinned.exists(), "the private copy goes away with the server"
+
+
+# -- the web stack, the API document ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("framing", [
+    b"Content-Length: 16\r\nContent-Length: 16",  # even two equal ones (request smuggling hides in such pairs)
+    b"Content-Length: 16\r\nContent-Length: 4",
+    b"Content-Length: 16\r\nTransfer-Encoding: chunked",
+])
+def test_ambiguous_request_framing_is_refused(server, framing):
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n" + framing
+                     + b"\r\n\r\nASK { ?s ?p ?o }")
+        assert sock.recv(100).startswith(b"HTTP/1.1 400 ")
+
+
+def test_openapi_json_is_the_documents_of_the_stored_queries(server):
+    from aiworkforce.publish.openapi import openapi_document
+
+    response = http(server.url + "openapi.json")
+    assert response.status == 200 and response.type == "application/json"
+    assert response.json() == openapi_document()
+
+
+@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv"])
+def test_api_query_answers_the_sparql_result_formats(server, accept):
+    url = server.url + "api/query/skills-for-role?" + urllib.parse.urlencode({"role": "Data Engineer"})
+    response = http(url, headers={"Accept": accept})
+    assert response.status == 200 and response.type == accept
+    expected = run_query(KG, "skills-for-role", {"role": "Data Engineer"})
+    if accept == "text/csv":
+        rows = list(csv.reader(io.StringIO(response.text)))
+        assert rows[0] == list(expected.variables)
+        assert rows[1:] == [["" if t is None else t.value for t in row] for row in expected.rows]
+    else:
+        assert json_rows(response.json()) == keys(expected.rows)
+    assert http(url, headers={"Accept": "image/png"}).status == 406
+
+
+def test_the_home_page_with_and_without_the_yasgui_editor():
+    from aiworkforce.server.pages import EDITOR_FILES, index_page
+
+    with_editor = index_page(editor=True).decode()
+    for name in EDITOR_FILES:
+        assert f'/static/{name}"' in with_editor
+    data = re.search(r'<script type="application/json" id="stored-queries">(.*?)</script>', with_editor, re.S)
+    examples = {e["name"]: e["text"] for e in json.loads(data.group(1))}
+    assert {q.name: q.text for q in catalogue().values()}.items() <= examples.items()  # each stored query
+    assert 'id="yasgui"' in with_editor and "sparql-form" not in with_editor
+    plain = index_page(editor=False).decode()
+    assert "vendor/" not in plain and 'id="yasgui"' not in plain
+    assert 'id="sparql-form"' in plain and "is not installed" in plain  # the fallback says why
+
+
+def test_concurrent_large_answers_all_arrive(server):
+    """Several answers at once: the event loop waits for each worker without leaving its pipe non-blocking
+    (uvloop's add_reader does that), so no answer read half-written fails."""
+    import concurrent.futures
+
+    def fetch(_):
+        response = http(server.url + "api/query/crosswalk")
+        return response.status, len(response.body)
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(fetch, range(12)))
+    assert {status for status, _ in answers} == {200}
+    assert len({size for _, size in answers}) == 1  # the same, whole answer each time

@@ -150,10 +150,11 @@ class SiteLinks(Links):
 
 
 def page(title: str, body: str, *, alternate: str | None = None, links: Links = SERVER_LINKS,
-         lang: str = FALLBACK_LANG) -> bytes:
-    alt = ""
+         lang: str = FALLBACK_LANG, head: str = "") -> bytes:
+    """A whole HTML page; ``head``: more elements for its head (the query editor's stylesheet and script)."""
+    alt = head
     if alternate:
-        alt = f'\n<link rel="alternate" type="text/turtle" href="{esc(alternate)}">'
+        alt += f'\n<link rel="alternate" type="text/turtle" href="{esc(alternate)}">'
     scripts = "".join(f'\n<script src="{esc(links.static(s))}" defer></script>' for s in links.scripts)
     config = f' data-config="{esc(json.dumps({"base": BASE, "prefixes": PREFIXES}))}"' if links.live else ""
     nav = "\n".join(f'<a href="{esc(links.href(path))}">{esc(label)}</a>' for label, path in links.nav)

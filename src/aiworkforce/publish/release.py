@@ -7,6 +7,7 @@
     shapes/*.ttl  queries/*.rq  checks/*.rq        copies of the SHACL shapes, stored queries and checks
     index.html, KIND/SLUG.html, ontology.html ...  the docs site (publish/site), every term at its IRI's path
     .htaccess                                      redirect rules with content negotiation for the term IRIs
+    openapi.json                                   the stored queries as an API (OpenAPI 3.1)
     RELEASE-NOTES.md                               the version, its version IRI and what each file holds
     SHA256SUMS                                     checksums of every other file (``sha256sum -c SHA256SUMS``)
 
@@ -30,6 +31,7 @@ from rdflib.namespace import OWL
 from aiworkforce.errors import DataError, InputError, UsageError
 from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.publish.site.build import write_site
+from aiworkforce.publish.openapi import write_openapi
 from aiworkforce.rdf.formats import EXPORT_SYNTAXES, by_name
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
@@ -46,6 +48,7 @@ GRAPHS = {
 }
 COPIED = ("shapes", "queries", "checks")
 NOTES = "RELEASE-NOTES.md"
+OPENAPI = "openapi.json"
 SUMS = "SHA256SUMS"
 
 
@@ -150,6 +153,7 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict, kg: KnowledgeG
         # the docs site, its per-term RDF and .htaccess; the version IRI resolves to this release's base graph
         files += [] if kg is None else write_site(kg, build, downloads={graph_file_name(version, name, suffix): f"{GRAPHS[name]} ({syntax})"
                                                   for name in graphs for suffix, (_, syntax) in GRAPH_FORMATS.items()})
+        files.append(write_openapi(build / OPENAPI).name)
         (build / NOTES).write_text(_notes(version, iri, graphs, files), encoding="utf-8", newline="\n")
         files.append(NOTES)
         (build / SUMS).write_text(
@@ -215,6 +219,7 @@ def _notes(version: str, iri: str, graphs: dict, files: list[str]) -> str:
         f"- `shapes/`: {counts['shapes']} SHACL shape files, which the base graph conforms to",
         f"- `queries/`: {counts['queries']} stored SPARQL queries; their `#+` headers describe the parameters",
         f"- `checks/`: {counts['checks']} SPARQL quality checks (each lists the problems it finds)",
+        f"- `{OPENAPI}`: the stored queries as an API (OpenAPI 3.1), as `aiworkforce serve` answers them",
         f"- `{SUMS}`: SHA-256 checksums of every file; verify with `sha256sum -c {SUMS}`",
         "",
         "The stored queries expect the full (reasoned) graph. To serve it from a SPARQL endpoint:",

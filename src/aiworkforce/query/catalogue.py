@@ -12,6 +12,11 @@ Each file opens with grlc-compatible decorator comments: lines starting with ``#
     #+     example: Data Engineer
     #+     description: the role to profile, by title, slug, CURIE or IRI
 
+The ``name`` may be spelt as grlc spells parameters (``?_role_iri``: one underscore for a required parameter,
+two for an optional one, then the name, then ``_iri`` for a term or ``_integer`` for an integer; nothing for a
+literal), so that grlc's own spec builder, which looks for such variables in the query file, sees every parameter.
+The spelling must then agree with ``kind`` and ``required``.
+
 A parameter of kind ``integer`` with ``limit: true`` caps the number of rows instead of binding a variable.
 A parameter of kind ``literal`` may list the only ``values:`` it accepts; any other value is a usage error.
 """
@@ -28,6 +33,10 @@ from aiworkforce.rdf.resources import data_dir, data_files
 
 KINDS = ("term", "literal", "integer")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+#: A parameter name as grlc spells it: ?_name (required) or ?__name (optional), then _iri / _integer for the kind.
+_GRLC = re.compile(r"^\?(?P<under>_{1,2})(?P<name>[A-Za-z0-9]+)(?:_(?P<type>iri|integer))?$")
+#: The kind of parameter each grlc type suffix declares (no suffix: a plain literal).
+_GRLC_KINDS = {"iri": "term", "integer": "integer", None: "literal"}
 
 
 @dataclass(frozen=True)
@@ -81,21 +90,33 @@ def parse_header(text: str) -> dict:
 def _param(raw: dict, where: str) -> Param:
     if not isinstance(raw, dict) or "name" not in raw:
         raise DataError(f"{where}: every parameter needs a name")
-    kind = raw.get("kind", "term")
+    name, kind, required = str(raw["name"]), raw.get("kind", "term"), raw.get("required")
+    grlc = _GRLC.match(name)
+    if grlc:
+        name, kind = grlc["name"], raw.get("kind", _GRLC_KINDS[grlc["type"]])
+        required = raw.get("required", grlc["under"] == "_")
+        if kind != _GRLC_KINDS[grlc["type"]] or bool(required) != (grlc["under"] == "_"):
+            raise DataError(f"{where}: parameter {raw['name']!r} disagrees with its kind {kind!r} or required: "
+                            f"{bool(required)}",
+                            hint="grlc spelling: ?_name (required) or ?__name (optional), then _iri for a term, "
+                                 "_integer for an integer, nothing for a literal")
+    elif name.startswith("?"):
+        raise DataError(f"{where}: parameter {name!r} is not spelt as grlc spells parameters",
+                        hint="write ?_name_iri (required term), ?__name (optional literal), ?__name_integer, ...")
     if kind not in KINDS:
-        raise DataError(f"{where}: parameter {raw['name']!r} has unknown kind {kind!r}")
+        raise DataError(f"{where}: parameter {name!r} has unknown kind {kind!r}")
     default = raw.get("default")
     values = raw.get("values") or []
     if not isinstance(values, list) or (values and kind != "literal"):
-        raise DataError(f"{where}: parameter {raw['name']!r}: 'values' is a list, for literal parameters only")
+        raise DataError(f"{where}: parameter {name!r}: 'values' is a list, for literal parameters only")
     values = tuple(str(v) for v in values)
     if values and default is not None and str(default) not in values:
-        raise DataError(f"{where}: parameter {raw['name']!r}: the default {default!r} is not one of its values")
+        raise DataError(f"{where}: parameter {name!r}: the default {default!r} is not one of its values")
     return Param(
-        name=str(raw["name"]),
+        name=name,
         kind=kind,
         cls=raw.get("class"),
-        required=bool(raw.get("required", default is None)),
+        required=bool(default is None if required is None else required),
         default=None if default is None else str(default),
         example=None if raw.get("example") is None else str(raw["example"]),
         description=str(raw.get("description", "")),

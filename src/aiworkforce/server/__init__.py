@@ -1,6 +1,7 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the reasoned graph, with web pages for people.
 
-Standard library only: :class:`http.server.ThreadingHTTPServer` speaks HTTP; every query runs in one of a
+Starlette (routing, requests, CORS) served by Uvicorn (HTTP/1.1, with the llhttp parser of httptools) speaks
+HTTP, and python-mimeparse negotiates content types; every query runs in one of a
 small pool of long-lived worker *processes*, each holding its own pyoxigraph store loaded from the cached
 closure (:func:`aiworkforce.query.engines.open_engine`). A query that runs past the time limit is stopped for real:
 its worker is killed and replaced, and the client gets ``504``. The HTTP process itself never loads the graph.
@@ -12,7 +13,8 @@ Routes (see the README's "Serve" section):
   ``FROM`` and ``LOAD`` are refused (400, :func:`aiworkforce.query.safety.check_query`). Without a query it answers
   the SPARQL service description.
 * ``/`` - every stored query with its parameters and a Run button, plus a free SPARQL box.
-* ``/api/queries`` and ``/api/query/NAME?param=value`` - the catalogue and stored-query results as JSON.
+* ``/api/queries`` and ``/api/query/NAME?param=value`` - the catalogue and stored-query results as JSON (or, by
+  ``Accept``, a SPARQL 1.1 result format); ``/openapi.json`` - those operations as an OpenAPI 3.1 document.
 * ``/role/ml-engineer``, ``/layer/...``, ``/skill/...``, ... and ``/ontology`` - every term IRI below
   ``https://w3id.org/aiworkforce/`` resolves here: HTML for browsers, Turtle (and the other RDF syntaxes) by
   ``Accept``. ``/describe?iri=...`` does the same for any other IRI the graph describes (e.g. ESCO occupations).
@@ -34,8 +36,8 @@ Modules, one job each:
 
 * :mod:`.app` - :class:`Server`, which ties the parts together;
 * :mod:`.config` - :class:`ServerConfig` and the defaults;
-* :mod:`.http` - the request handler and the HTTP server classes;
-* :mod:`.negotiation` - ``Accept`` parsing and the media-type tables;
+* :mod:`.http` - the Starlette application: routes, request limits, the SPARQL 1.1 Protocol;
+* :mod:`.negotiation` - the media-type tables and the choice among them (python-mimeparse);
 * :mod:`.pages` - the home page, the catalogue JSON, the static assets and the HTML helpers;
 * :mod:`.termpages` - term pages, rendered inside the workers;
 * :mod:`.workers` - the worker processes and their pool; :mod:`.jobs` - what a worker answers;

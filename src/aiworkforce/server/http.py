@@ -1,28 +1,41 @@
-"""The HTTP side: the request handler (routing, request limits, the SPARQL 1.1 Protocol) over the standard
-library's threading HTTP server. Every answer that needs the graph comes from the query workers
-(:class:`aiworkforce.server.workers.WorkerPool`); the handler itself never touches the graph.
+"""The HTTP side: a Starlette application (routing, request limits, the SPARQL 1.1 Protocol), served by Uvicorn.
+
+HTTP itself (request parsing, ``Content-Length`` and ``Transfer-Encoding``, ``Expect: 100-continue``, ``HEAD``,
+keep-alive) is Uvicorn's and its llhttp parser's (httptools), which refuse malformed requests such as two
+``Content-Length`` headers; routing, ``405`` answers and CORS are Starlette's. Every answer that needs the graph
+comes from the query workers (:class:`aiworkforce.server.workers.WorkerPool`, called from a thread, as it blocks);
+the application itself never touches the graph.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-import socket
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
-from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.errors import AiworkforceError
 from aiworkforce.present.sparql_results import serialize_graph
 from aiworkforce.query.catalogue import get_query
+from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.safety import check_query
 from aiworkforce.rdf.prefixes import BASE, INDIVIDUAL_KINDS
 from aiworkforce.server.config import ServerConfig
 from aiworkforce.server.explain import Explainer
 from aiworkforce.server.negotiation import (
+    API_TYPES,
     GRAPH_TYPES,
     HTML_TYPES,
     RESULT_TYPES,
@@ -30,335 +43,180 @@ from aiworkforce.server.negotiation import (
     negotiate,
     with_charset,
 )
-from aiworkforce.server.pages import STATIC_TYPES
-from aiworkforce.server.reply import (
-    MAX_ROWS_HEADER,
-    Reply,
-    error_doc,
-    json_reply,
-    text_reply,
-)
+from aiworkforce.server.pages import EDITOR_FILES, STATIC_TYPES
+from aiworkforce.server.reply import MAX_BYTES_HEADER, MAX_ROWS_HEADER, Reply, error_doc, json_reply, text_reply
 from aiworkforce.server.workers import WorkerPool
 
-__all__ = ["bind"]
+__all__ = ["Served", "build_app"]
 
 log = logging.getLogger("aiworkforce.server.app")  # the server's one logger: `aiworkforce serve` gives it a handler
 
 _TERM_PATH = re.compile(r"^/(?:(?:" + "|".join(INDIVIDUAL_KINDS) + r")/[A-Za-z0-9._~%-]+|ontology(?:/[A-Za-z0-9._~-]+)?)$")
 _UPDATE_TYPE = "application/sparql-update"
-_DRAIN_LIMIT = 16 << 20
-#: The SPARQL endpoint's paths: /sparql, and /query as Oxigraph's and Fuseki's servers name it.
-_ENDPOINTS = ("/sparql", "/query")
 _HOST = re.compile(r"^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$")
 _CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'"
+#: The home page with the YASGUI editor: YASGUI sets inline styles (column widths, its resizable editor)
+_CSP_EDITOR = _CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+_ALLOW = "GET, HEAD, POST, OPTIONS"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _HTTPServer
-    protocol_version = "HTTP/1.1"
-    timeout = 60  # seconds a client may stay silent on an open connection
-    # Headers and body leave in separate writes: with Nagle's algorithm the body would wait for the client's
-    # delayed ACK (40 ms per request on a kept-alive connection).
-    disable_nagle_algorithm = True
+@dataclass
+class Served:
+    """What the application serves besides the workers' answers: rendered or read once at start."""
 
-    def version_string(self) -> str:  # the Server header: no Python version
-        return "aiworkforce"
+    config: ServerConfig
+    url: str
+    pool: WorkerPool
+    explainer: Explainer
+    static: dict[str, bytes]
+    index: bytes
+    catalogue_doc: list
+    openapi_doc: dict
 
-    # -- plumbing
 
-    def log_message(self, format: str, *args) -> None:  # the base class's signature
-        log.info("%s %s", self.address_string(), format % args)
+def _response(reply: Reply) -> Response:
+    headers = {"Content-Type": reply.content_type, "X-Content-Type-Options": "nosniff", "Server": "aiworkforce",
+               **reply.headers}
+    if reply.content_type.startswith("text/html"):
+        headers.setdefault("Content-Security-Policy", _CSP)
+        headers["Referrer-Policy"] = "no-referrer"
+    return Response(reply.body, reply.status, headers)
 
-    def log_request(self, code="-", size="-") -> None:
-        if not getattr(self, "_sending", False):  # http.server's own errors (malformed request line, ...)
-            self._log(getattr(code, "value", code), size)
 
-    def _log(self, status, size) -> None:
-        line = self.requestline if len(self.requestline) <= 300 else self.requestline[:300] + "..."
-        elapsed = (time.perf_counter() - getattr(self, "_started", time.perf_counter())) * 1000
-        log.info('%s "%s" %s %s %.1fms', self.address_string(), line, status, size, elapsed)
+def _fail(status: int, message: str, *, as_json: bool = False, headers: dict | None = None) -> Response:
+    if as_json:
+        return _response(json_reply(status, {"error": message, "hint": None}, headers))
+    return _response(text_reply(status, message, headers))
 
-    def _send(self, reply: Reply) -> None:
-        self._sending = True
-        try:
-            self._write(reply)
-        finally:
-            self._sending = False
-        self._log(reply.status, len(reply.body))
 
-    def _write(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if reply.content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy", _CSP)
-            self.send_header("Referrer-Policy", "no-referrer")
-        cors = self.server.config.cors
-        if cors:
-            self.send_header("Access-Control-Allow-Origin", cors)
-            self.send_header("Access-Control-Expose-Headers", MAX_ROWS_HEADER)
-            if cors != "*":
-                reply.headers["Vary"] = ", ".join(filter(None, (reply.headers.get("Vary"), "Origin")))
-        for key, value in reply.headers.items():
-            self.send_header(key, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(reply.body)
+#: Queries up to this many characters have their safety check remembered (128 of them: at most 1 MiB)
+_CHECKED_TEXT = 8192
 
-    def _fail(self, status: int, message: str, *, as_json: bool = False, headers: dict | None = None) -> None:
-        if as_json:
-            self._send(json_reply(status, {"error": message, "hint": None}, headers))
-        else:
-            self._send(text_reply(status, message, headers))
 
-    def _content_length(self) -> int | None:
-        """The declared body length; None after answering 400/411 (the connection is then closed)."""
-        if self.headers.get("Transfer-Encoding", "").lower() not in ("", "identity"):
-            self.close_connection = True
-            self._fail(411, "send the request with a Content-Length (chunked bodies are not supported)")
-            return None
-        raw = self.headers.get("Content-Length")
-        try:
-            length = int(raw) if raw is not None else 0
-        except ValueError:
-            length = -1
-        if length < 0:
-            self.close_connection = True
-            self._fail(400, f"invalid Content-Length {raw!r}")
-            return None
-        return length
+@lru_cache(maxsize=128)  # the check is a pure function of the text, and the same queries come again and again
+def _check(text: str) -> None:
+    check_query(text, source="query")  # raises for a refused query: that is never remembered
 
-    def _too_large(self, length: int, what: str = "request body") -> None:
-        limit = self.server.config.max_request_bytes
-        self.close_connection = True
-        self._fail(413, f"the {what} has {length} bytes; the limit is {limit} bytes (--max-request-bytes)")
 
-    def handle_expect_100(self) -> bool:
-        """Refuse an oversized body before the client sends it (curl asks first for large uploads)."""
-        length = self._content_length() if self.headers.get("Content-Length") or self.headers.get(
-            "Transfer-Encoding") else 0
-        if length is None:
-            return False
-        if length > self.server.config.max_request_bytes:
-            self._started = time.perf_counter()
-            self._too_large(length)
-            return False
-        return super().handle_expect_100()
+def _params(query: str) -> dict[str, list[str]]:
+    return parse_qs(query, keep_blank_values=True)
 
-    def _read_body(self) -> bytes | None:
-        """The request body, or None after answering 400/411/413 (the connection is then closed)."""
-        length = self._content_length()
-        if length is None:
-            return None
-        if length > self.server.config.max_request_bytes:
-            self._too_large(length)
-            self._drain(length)
-            return None
-        return self.rfile.read(length) if length else b""
 
-    def _drain(self, length: int) -> None:
-        """Read and drop (a bounded part of) a refused body, so the client reads the answer instead of a reset."""
-        left = min(length, _DRAIN_LIMIT)
-        try:
-            self.connection.settimeout(1)
-            while left > 0:
-                chunk = self.rfile.read(min(left, 65536))
-                if not chunk:
-                    break
-                left -= len(chunk)
-        except OSError:
-            pass
+def _raw_path(request: Request) -> str:
+    """The path as the client sent it (percent-escapes kept): term paths match it, messages quote it."""
+    raw = request.scope.get("raw_path")
+    return raw.decode("latin-1").split("?", 1)[0] if raw else request.url.path
 
-    def do_GET(self) -> None:  # http.server's naming
-        self._dispatch()
 
-    def do_HEAD(self) -> None:
-        self._dispatch()
+def build_app(served: Served) -> Starlette:
+    """The Starlette application of the endpoint over ``served``."""
+    cfg = served.config
+    pool = served.pool
 
-    def do_POST(self) -> None:
-        self._dispatch()
+    async def run(job: tuple) -> Reply:
+        return await pool.run_async(job)
 
-    def do_OPTIONS(self) -> None:
-        self._started = time.perf_counter()
-        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
-        if self.server.config.cors:
-            headers.update({"Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
-                            "Access-Control-Allow-Headers": "Accept, Content-Type",
-                            "Access-Control-Max-Age": "600"})
-        self._send(Reply(204, "text/plain; charset=utf-8", b"", headers))
+    def too_large(length: int, what: str = "request body") -> Response:
+        return _fail(413, f"the {what} has {length} bytes; the limit is {cfg.max_request_bytes} bytes "
+                          "(--max-request-bytes)", headers={"Connection": "close"})
 
-    def _method_not_allowed(self) -> None:
-        self._started = time.perf_counter()
-        if self.headers.get("Content-Length", "0") not in ("", "0"):
-            self.close_connection = True
-        self._fail(405, f"{self.command} is not allowed: the service is read-only",
-                   headers={"Allow": "GET, HEAD, POST, OPTIONS"})
+    async def read_body(request: Request) -> bytes | Response:
+        """The request body, or the 413 answer when it is over the limit (the stack has checked the framing)."""
+        declared = request.headers.get("content-length")
+        if declared is not None and int(declared) > cfg.max_request_bytes:
+            return too_large(int(declared))  # answered before reading: Uvicorn sends no 100 Continue
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > cfg.max_request_bytes:
+                return too_large(size)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
-    do_PUT = do_DELETE = do_PATCH = _method_not_allowed
-
-    # -- routing
-
-    def _cross_origin(self) -> str | None:
+    def cross_origin(request: Request) -> str | None:
         """The Origin of a browser request from another site that --cors does not allow, else None.
 
         Browsers send ``Origin`` with every POST; a page elsewhere must not make a visitor's browser run
         queries here (it could not read the answer, but the query would still run)."""
-        origin = self.headers.get("Origin")
+        origin = request.headers.get("origin")
         if origin is None:
             return None
-        host = self.headers.get("Host", "")
-        if origin in (f"http://{host}", f"https://{host}") and host:
+        host = request.headers.get("host", "")
+        if host and origin in (f"http://{host}", f"https://{host}"):
             return None
-        allowed = self.server.config.cors
-        if allowed == "*" or (allowed and origin == allowed):
+        if cfg.cors == "*" or (cfg.cors and origin == cfg.cors):
             return None
         return origin
 
-    def _dispatch(self) -> None:
-        self._started = time.perf_counter()
-        if self.command == "POST":
-            origin = self._cross_origin()
+    async def sparql(request: Request) -> Response:
+        query_string = request.url.query
+        if len(query_string) > cfg.max_request_bytes:
+            return too_large(len(query_string), "query string")
+        params = _params(query_string)
+        if request.method == "POST":
+            origin = cross_origin(request)
             if origin is not None:
-                self.close_connection = True
-                self._fail(403, f"cross-origin POST from {origin[:200]!r} refused",
-                           headers={"Vary": "Origin"})
-                return
-        if self.command != "POST" and self.headers.get("Content-Length", "0").strip() not in ("", "0"):
-            self.close_connection = True  # a body we do not read: never reuse the connection after it
-        try:
-            self._route()
-        except (BrokenPipeError, ConnectionResetError):
-            self.close_connection = True
-        except Exception:  # never a traceback to the client; log it
-            log.exception("internal error answering %s", self.requestline)
-            self.close_connection = True
-            try:
-                self._fail(500, "internal error; see the server log")
-            except OSError:
-                pass
-
-    def _route(self) -> None:
-        url = urlsplit(self.path)
-        path = url.path
-        api = path.startswith("/api/")
-        if len(url.query) > self.server.config.max_request_bytes:
-            self._too_large(len(url.query), "query string")
-            return
-        if self.command == "POST" and path not in _ENDPOINTS:
-            body = self._read_body()  # keep the connection usable
-            if body is None:
-                return
-            self._fail(405, f"POST is only accepted on /sparql (and /query), not {path}", as_json=api,
-                       headers={"Allow": "GET, HEAD, OPTIONS"})
-            return
-        if path in _ENDPOINTS:
-            self._sparql(url.query)
-        elif path == "/":
-            self._send(Reply(200, "text/html; charset=utf-8", self.server.index, {"Cache-Control": "no-cache"}))
-        elif path.startswith("/static/") and path[len("/static/"):] in self.server.static:
-            name = path[len("/static/"):]
-            self._send(Reply(200, STATIC_TYPES[name], self.server.static[name], {"Cache-Control": "public, max-age=300"}))
-        elif path == "/api/queries":
-            self._send(json_reply(200, self.server.catalogue_doc))
-        elif path.startswith("/api/query/"):
-            self._api_query(path[len("/api/query/"):], url.query)
-        elif path == "/describe":
-            params = parse_qs(url.query, keep_blank_values=True)
-            iris = params.get("iri", [])
-            if len(iris) != 1 or not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", iris[0], re.IGNORECASE):
-                self._fail(400, "give exactly one absolute IRI: /describe?iri=http://...")
-                return
-            self._term(iris[0], params)
-        elif path == "/explain":
-            self._send(self.server.explainer.reply(parse_qs(url.query, keep_blank_values=True),
-                                                   self.headers.get("Accept")))
-        elif _TERM_PATH.match(path):
-            self._term(BASE + path[1:], parse_qs(url.query, keep_blank_values=True))
-        else:
-            self._fail(404, f"not found: {path}", as_json=api)
-
-    # -- /sparql
-
-    def _sparql(self, query_string: str) -> None:
-        params = parse_qs(query_string, keep_blank_values=True)
-        if self.command == "POST":
-            body = self._read_body()
-            if body is None:
-                return
-            media = self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+                return _fail(403, f"cross-origin POST from {origin[:200]!r} refused",
+                             headers={"Vary": "Origin", "Connection": "close"})
+            body = await read_body(request)
+            if isinstance(body, Response):
+                return body
+            media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
             if media == _UPDATE_TYPE:
-                self._fail(403, "SPARQL Update is refused: the graph is read-only")
-                return
+                return _fail(403, "SPARQL Update is refused: the graph is read-only")
             if media == "application/x-www-form-urlencoded":
                 try:
-                    form = parse_qs(body.decode("utf-8"), keep_blank_values=True)
+                    form = _params(body.decode("utf-8"))
                 except (UnicodeDecodeError, ValueError):
-                    self._fail(400, "the form body is not valid application/x-www-form-urlencoded UTF-8")
-                    return
+                    return _fail(400, "the form body is not valid application/x-www-form-urlencoded UTF-8")
                 for key, values in form.items():
                     params.setdefault(key, []).extend(values)
             elif media == "application/sparql-query":
                 try:
                     params.setdefault("query", []).append(body.decode("utf-8"))
                 except UnicodeDecodeError:
-                    self._fail(400, "the query is not valid UTF-8")
-                    return
+                    return _fail(400, "the query is not valid UTF-8")
             else:
-                self._fail(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded "
-                                f"(query=...), not {media or 'without a Content-Type'}")
-                return
+                return _fail(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded "
+                                  f"(query=...), not {media or 'without a Content-Type'}")
         if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
-            self._fail(403, "SPARQL Update is refused: the graph is read-only")
-            return
+            return _fail(403, "SPARQL Update is refused: the graph is read-only")
         queries = params.get("query", [])
-        accept = self.headers.get("Accept")
+        accept = request.headers.get("accept")
         if not queries:
-            if self.command == "POST":
-                self._fail(400, "the request holds no query: send query=... (form) or the query itself "
-                                "(application/sparql-query)")
-            else:
-                self._service_description(accept)
-            return
+            if request.method == "POST":
+                return _fail(400, "the request holds no query: send query=... (form) or the query itself "
+                                  "(application/sparql-query)")
+            return service_description(request, accept)
         if len(queries) > 1:
-            self._fail(400, "give exactly one query parameter")
-            return
+            return _fail(400, "give exactly one query parameter")
         for dataset in ("default-graph-uri", "named-graph-uri"):
             if dataset in params:
-                self._fail(400, f"{dataset} is refused: queries run over the aiworkforce graph only")
-                return
+                return _fail(400, f"{dataset} is refused: queries run over the aiworkforce graph only")
         text = queries[0]
         if not text.strip():
-            self._fail(400, "the query is empty")
-            return
+            return _fail(400, "the query is empty")
         try:
-            check_query(text, source="query")
+            _check(text) if len(text) <= _CHECKED_TEXT else check_query(text, source="query")
         except AiworkforceError as exc:
-            self._fail(400, str(exc))
-            return
+            return _fail(400, str(exc))
         result_type = negotiate(accept, RESULT_TYPES)
         graph_type = negotiate(accept, GRAPH_TYPES)
         if result_type is None and graph_type is None:
-            self._fail(406, f"cannot answer in {accept!r}; Accept one of: {', '.join(RESULT_TYPES)} "
-                            f"(SELECT, ASK) or {', '.join(GRAPH_TYPES)} (CONSTRUCT, DESCRIBE)")
-            return
-        cfg = self.server.config
-        reply = self.server.pool.run(("sparql", {"text": text, "result_type": result_type, "graph_type": graph_type,
-                                                 "max_results": cfg.max_results,
-                                                 "max_bytes": cfg.max_response_bytes}))
+            return _fail(406, f"cannot answer in {accept!r}; Accept one of: {', '.join(RESULT_TYPES)} "
+                              f"(SELECT, ASK) or {', '.join(GRAPH_TYPES)} (CONSTRUCT, DESCRIBE)")
+        reply = await run(("sparql", {"text": text, "result_type": result_type, "graph_type": graph_type,
+                                       "max_results": cfg.max_results, "max_bytes": cfg.max_response_bytes}))
         reply.headers.setdefault("Vary", "Accept")
-        self._send(reply)
+        return _response(reply)
 
-    def _service_description(self, accept: str | None) -> None:
+    def service_description(request: Request, accept: str | None) -> Response:
         media = negotiate(accept, GRAPH_TYPES)
         if media is None:
-            self._fail(406, f"Accept one of: {', '.join(GRAPH_TYPES)} for the service description")
-            return
-        host = self.headers.get("Host", "")
+            return _fail(406, f"Accept one of: {', '.join(GRAPH_TYPES)} for the service description")
+        host = request.headers.get("host", "")
         if not _HOST.match(host):  # the Host header ends up inside an IRI: only a plain host[:port]
-            host = urlsplit(self.server.url).netloc
+            host = urlsplit(served.url).netloc
         endpoint = f"http://{host}/sparql"
         sd = "http://www.w3.org/ns/sparql-service-description#"
         formats = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
@@ -370,72 +228,162 @@ class _Handler(BaseHTTPRequestHandler):
                  f"    sd:namedGraph [ a sd:NamedGraph ; sd:name <{INFERRED_GRAPH}> ] ] ."]
         text = "\n".join(lines) + "\n"
         if GRAPH_TYPES[media] == "turtle":
-            self._send(Reply(200, with_charset(media), text.encode(), {"Vary": "Accept"}))
-            return
+            return _response(Reply(200, with_charset(media), text.encode(), {"Vary": "Accept"}))
         triples = [q.triple for q in ox.parse(text.encode(), format=ox.RdfFormat.TURTLE)]
-        self._send(Reply(200, with_charset(media), serialize_graph(GRAPH_TYPES[media], triples), {"Vary": "Accept"}))
+        return _response(Reply(200, with_charset(media), serialize_graph(GRAPH_TYPES[media], triples),
+                               {"Vary": "Accept"}))
 
-    # -- /api/query/NAME
+    index_headers = {"Cache-Control": "no-cache"}
+    if all(name in served.static for name in EDITOR_FILES):
+        index_headers["Content-Security-Policy"] = _CSP_EDITOR
 
-    def _api_query(self, name: str, query_string: str) -> None:
+    async def index(request: Request) -> Response:
+        return _response(Reply(200, "text/html; charset=utf-8", served.index, dict(index_headers)))
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in served.static:
+            return _fail(404, f"not found: {_raw_path(request)}")
+        return _response(Reply(200, STATIC_TYPES[name], served.static[name], {"Cache-Control": "public, max-age=300"}))
+
+    async def api_queries(request: Request) -> Response:
+        return _response(json_reply(200, served.catalogue_doc))
+
+    async def openapi(request: Request) -> Response:
+        return _response(json_reply(200, served.openapi_doc))
+
+    async def api_query(request: Request) -> Response:
+        name = request.path_params["name"]
+        if len(request.url.query) > cfg.max_request_bytes:
+            return too_large(len(request.url.query), "query string")
         try:
             get_query(name)
         except AiworkforceError as exc:
-            self._send(json_reply(404, error_doc(exc)))
-            return
+            return _response(json_reply(404, error_doc(exc)))
+        accept = request.headers.get("accept")
+        media = negotiate(accept, API_TYPES)
+        if media is None:
+            return _fail(406, f"Accept one of: {', '.join(API_TYPES)}", as_json=True)
         params: dict[str, str] = {}
-        for key, values in parse_qs(query_string, keep_blank_values=True).items():
+        for key, values in _params(request.url.query).items():
             if len(values) > 1:
-                self._send(json_reply(400, {"error": f"parameter {key!r} is given {len(values)} times",
-                                            "hint": "give each parameter once"}))
-                return
+                return _response(json_reply(400, {"error": f"parameter {key!r} is given {len(values)} times",
+                                                  "hint": "give each parameter once"}))
             if values[0].strip():  # an empty form field means "not given"
                 params[key] = values[0]
-        reply = self.server.pool.run(("api_query", {"name": name, "params": params,
-                                                    "max_results": self.server.config.max_results}))
+        reply = await run(("api_query", {"name": name, "params": params, "max_results": cfg.max_results,
+                                         "media": media}))
         if reply.status >= 500 and not reply.content_type.startswith("application/json"):
             reply = json_reply(reply.status, {"error": reply.body.decode().strip(), "hint": None}, reply.headers)
-        self._send(reply)
+        reply.headers.setdefault("Vary", "Accept")
+        return _response(reply)
 
-    # -- term pages
+    async def describe(request: Request) -> Response:
+        params = _params(request.url.query)
+        iris = params.get("iri", [])
+        if len(iris) != 1 or not re.match(r"^[a-z][a-z0-9+.-]*:\S+$", iris[0], re.IGNORECASE):
+            return _fail(400, "give exactly one absolute IRI: /describe?iri=http://...")
+        return await term(request, iris[0], params)
 
-    def _term(self, iri: str, params: dict[str, list[str]]) -> None:
+    async def explain(request: Request) -> Response:
+        return _response(await run_in_threadpool(served.explainer.reply, _params(request.url.query),
+                                                 request.headers.get("accept")))
+
+    async def term_page(request: Request) -> Response:
+        path = _raw_path(request)
+        if not _TERM_PATH.match(path):
+            return _fail(404, f"not found: {path}", as_json=path.startswith("/api/"))
+        return await term(request, BASE + path[1:], _params(request.url.query))
+
+    async def term(request: Request, iri: str, params: dict[str, list[str]]) -> Response:
         forced = params.get("format", [None])[-1]
         if forced is not None:
             if forced not in TERM_FORMATS:
-                self._fail(400, f"unknown format {forced!r}; use one of: {', '.join(TERM_FORMATS)}")
-                return
+                return _fail(400, f"unknown format {forced!r}; use one of: {', '.join(TERM_FORMATS)}")
             media = TERM_FORMATS[forced]
         else:
-            media = negotiate(self.headers.get("Accept"), [*HTML_TYPES, *GRAPH_TYPES])
+            media = negotiate(request.headers.get("accept"), [*HTML_TYPES, *GRAPH_TYPES])
             if media is None:
-                self._fail(406, f"Accept one of: {', '.join([*HTML_TYPES, *GRAPH_TYPES])}")
-                return
-        reply = self.server.pool.run(("term", {"iri": iri, "media": media,
-                                               "max_results": self.server.config.max_results}))
+                return _fail(406, f"Accept one of: {', '.join([*HTML_TYPES, *GRAPH_TYPES])}")
+        reply = await run(("term", {"iri": iri, "media": media, "max_results": cfg.max_results}))
         reply.headers.setdefault("Vary", "Accept")
-        self._send(reply)
+        return _response(reply)
+
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        return _fail(404, f"not found: {_raw_path(request)}", as_json=request.url.path.startswith("/api/"))
+
+    async def not_allowed(request: Request, exc: HTTPException) -> Response:
+        allow = (exc.headers or {}).get("Allow", _ALLOW)
+        what = ("the service is read-only" if request.method not in ("POST",)
+                else f"POST is only accepted on /sparql (and /query), not {_raw_path(request)}")
+        return _fail(405, f"{request.method} is not allowed: {what}", as_json=request.url.path.startswith("/api/"),
+                     headers={"Allow": allow})
+
+    async def internal_error(request: Request, exc: Exception) -> Response:  # never a traceback to the client
+        log.error("internal error answering %s %s", request.method, request.url.path, exc_info=exc)
+        return _fail(500, "internal error; see the server log")
+
+    both = ["GET", "POST"]
+    routes = [
+        Route("/sparql", sparql, methods=both), Route("/query", sparql, methods=both),
+        Route("/", index, methods=["GET"]),
+        Route("/static/{name:path}", static, methods=["GET"]),
+        Route("/api/queries", api_queries, methods=["GET"]),
+        Route("/api/query/{name}", api_query, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/describe", describe, methods=["GET"]),
+        Route("/explain", explain, methods=["GET"]),
+        Route("/{path:path}", term_page, methods=["GET"]),
+    ]
+    middleware = [Middleware(_AccessLog)]
+    if cfg.cors:
+        middleware.append(Middleware(_Cors, allow_origins=[cfg.cors], allow_methods=_ALLOW.split(", "),
+                                     allow_headers=["Accept", "Content-Type"], expose_headers=[MAX_ROWS_HEADER,
+                                                                                               MAX_BYTES_HEADER],
+                                     max_age=600))
+    return Starlette(routes=routes, middleware=middleware,
+                     exception_handlers={404: not_found, 405: not_allowed, Exception: internal_error})
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128  # socketserver's 5 drops bursts of connections: clients then wait 1 s to retry
-    url: str
-    config: ServerConfig
-    pool: WorkerPool
-    index: bytes
-    explainer: Explainer
-    static: dict[str, bytes]
-    catalogue_doc: list
+class _Cors(CORSMiddleware):
+    """Starlette's CORS middleware, answering an accepted preflight with 204 No Content (no body)."""
+
+    def preflight_response(self, request_headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code != 200:
+            return response
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+        return Response(status_code=204, headers=headers)
 
 
-class _HTTPServer6(_HTTPServer):
-    address_family = socket.AF_INET6
+class _AccessLog:
+    """Logs one line per request: client, request line, status, body size and time taken."""
 
+    def __init__(self, app) -> None:
+        self.app = app
 
-def bind(host: str, port: int) -> _HTTPServer:
-    """An HTTP server with the endpoint's handler listening on ``host:port`` (IPv6 if ``host`` has a colon);
-    the caller sets its attributes before serving. Raises :class:`OSError` if it cannot listen."""
-    server_class = _HTTPServer6 if ":" in host else _HTTPServer
-    return server_class((host, port), _Handler)
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        seen = {"status": "-", "size": 0}
+
+        async def sending(message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+            elif message["type"] == "http.response.body":
+                seen["size"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            target = scope.get("raw_path", b"").decode("latin-1") + (
+                "?" + scope["query_string"].decode("latin-1") if scope.get("query_string") else "")
+            line = f'{scope["method"]} {target} HTTP/{scope.get("http_version", "1.1")}'
+            if len(line) > 300:
+                line = line[:300] + "..."
+            client = (scope.get("client") or ("-",))[0]
+            log.info('%s "%s" %s %s %.1fms', client, line, seen["status"], seen["size"],
+                     (time.perf_counter() - started) * 1000)

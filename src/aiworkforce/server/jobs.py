@@ -15,7 +15,9 @@ from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.describe import describe, describe_iri, term_triples
 from aiworkforce.query.run import run_query
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.rdf.terms import to_oxigraph
 from aiworkforce.server.negotiation import (
+    API_TYPES,
     GRAPH_TYPES,
     HTML_TYPES,
     RESULT_TYPES,
@@ -88,16 +90,23 @@ class WorkerState:
         except MemoryError:
             return text_reply(400, "the query was stopped: it exhausted the memory a query may use")
 
-    def job_api_query(self, name: str, params: dict[str, str], max_results: int) -> Reply:
+    def job_api_query(self, name: str, params: dict[str, str], max_results: int,
+                      media: str = "application/json") -> Reply:
+        """A stored query's rows: the project's JSON document, or (by ``media``) a SPARQL 1.1 result format."""
         try:
             result = run_query(self.graph, name, params, engine="oxigraph")
         except AiworkforceError as exc:  # the HTTP process has checked the name: a bad or unknown parameter
             return json_reply(400, error_doc(exc))
         truncated = len(result.rows) > max_results
         rows = result.rows[:max_results]
+        headers = {MAX_ROWS_HEADER: str(max_results)} if truncated else {}
+        if API_TYPES[media] != "doc":
+            body = serialize_results(API_TYPES[media], list(result.variables),
+                                     [[None if t is None else to_oxigraph(t) for t in row] for row in rows])
+            return Reply(200, with_charset(media), body, headers)
         doc = {"query": name, "variables": list(result.variables),
                "rows": [[None if t is None else t.value for t in row] for row in rows], "truncated": truncated}
-        return json_reply(200, doc, {MAX_ROWS_HEADER: str(max_results)} if truncated else None)
+        return json_reply(200, doc, headers)
 
     def _exists(self, iri: str) -> bool:
         try:

@@ -6,7 +6,13 @@ The tables map each media type (server preference first) to the format name that
 
 from __future__ import annotations
 
-__all__ = ["GRAPH_TYPES", "HTML_TYPES", "RESULT_TYPES", "TERM_FORMATS", "negotiate", "with_charset"]
+from functools import lru_cache
+
+import mimeparse
+
+from aiworkforce.publish.openapi import API_RESULT_TYPES
+
+__all__ = ["API_TYPES", "GRAPH_TYPES", "HTML_TYPES", "RESULT_TYPES", "TERM_FORMATS", "negotiate", "with_charset"]
 
 #: SELECT/ASK result media types (server preference first) -> result format.
 RESULT_TYPES = {
@@ -32,65 +38,31 @@ GRAPH_TYPES = {
     "application/xml": "rdfxml",
     "text/xml": "rdfxml",
 }
+#: What ``/api/query/NAME`` answers (server preference first) -> result format (``doc``: the project's JSON).
+API_TYPES = API_RESULT_TYPES
 HTML_TYPES = {"text/html": "html", "application/xhtml+xml": "html"}
 #: ``?format=`` on term pages (for people following a link) -> media type.
 TERM_FORMATS = {"html": "text/html", "ttl": "text/turtle", "turtle": "text/turtle", "nt": "application/n-triples",
                 "jsonld": "application/ld+json", "xml": "application/rdf+xml", "rdfxml": "application/rdf+xml"}
 
 
-def _parse_accept(header: str) -> list[tuple[str, float]]:
-    ranges = []
-    for part in header.split(","):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        if media == "*":
-            media = "*/*"
-        q = 1.0
-        for param in fields[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    q = min(1.0, max(0.0, float(value.strip())))
-                except ValueError:
-                    q = 0.0
-        ranges.append((media, q))
-    return ranges
-
-
-def _quality(offer: str, ranges: list[tuple[str, float]]) -> float:
-    kind = offer.split("/", 1)[0]
-    best, quality = -1, 0.0
-    for media, q in ranges:
-        if media == offer:
-            specificity = 2
-        elif media == f"{kind}/*":
-            specificity = 1
-        elif media == "*/*":
-            specificity = 0
-        else:
-            continue
-        if specificity > best:
-            best, quality = specificity, q
-    return quality
-
-
 def negotiate(accept: str | None, offers) -> str | None:
-    """The offered media type the ``Accept`` header prefers (ties: the first offer); None if none is acceptable.
+    """The offered media type the ``Accept`` header prefers (python-mimeparse: highest quality, then the most
+    specific match; ties go to the first offer); None if none is acceptable or the header is malformed.
 
     No ``Accept`` header means anything is acceptable: the first offer.
     """
-    offers = list(offers)
-    if not accept or not accept.strip():
+    return _negotiate(accept or "", tuple(offers))
+
+
+@lru_cache(maxsize=512)  # clients repeat the same Accept headers, and mimeparse takes ~0.1 ms per call
+def _negotiate(accept: str, offers: tuple[str, ...]) -> str | None:
+    if not accept.strip():
         return offers[0] if offers else None
-    ranges = _parse_accept(accept)
-    chosen, chosen_q = None, 0.0
-    for offer in offers:
-        q = _quality(offer, ranges)
-        if q > chosen_q:
-            chosen, chosen_q = offer, q
-    return chosen
+    try:
+        return mimeparse.best_match(offers[::-1], accept) or None  # mimeparse prefers the last of equals
+    except (ValueError, mimeparse.MimeTypeParseException):
+        return None
 
 
 def with_charset(media: str) -> str:

@@ -8,6 +8,7 @@ server), so a script that creates a pool must do so under ``if __name__ == "__ma
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -119,23 +120,57 @@ class WorkerPool:
             raise
 
     def run(self, job: tuple, *, timeout: float | None = None) -> Reply:
+        """Answer ``job`` on an idle worker, blocking the calling thread."""
         timeout = self.timeout if timeout is None else timeout
         try:
             worker = self._idle.get(timeout=timeout)
         except queue.Empty:
-            return text_reply(503, f"all {self.size} query workers are busy; try again shortly", {"Retry-After": "1"})
+            return self._busy()
         try:
             worker.conn.send(job)
             if not worker.conn.poll(timeout):
-                self._replace(worker)
-                return text_reply(504, f"the query did not finish within the time limit of {timeout:g} s and "
-                                       "was stopped; add a LIMIT or make it more selective")
+                return self._timed_out(worker, timeout)
             reply = worker.conn.recv()
         except (EOFError, OSError, ValueError) as exc:
-            self._replace(worker)
-            log.error("a query worker died answering a query: %s", exc)
-            return text_reply(400, "the query was stopped: it exhausted the memory a query may use (--memory) "
-                                   "or the engine's stack; add a LIMIT, or simplify the query")
+            return self._died(worker, exc)
+        return self._done(worker, reply)
+
+    async def run_async(self, job: tuple, *, timeout: float | None = None) -> Reply:
+        """:meth:`run` for an asyncio event loop: waits for the worker's answer on the loop, without a thread
+        (a thread only waits for a worker when none is idle)."""
+        timeout = self.timeout if timeout is None else timeout
+        try:
+            worker = self._idle.get_nowait()
+        except queue.Empty:
+            loop = asyncio.get_running_loop()
+            try:
+                worker = await loop.run_in_executor(None, lambda: self._idle.get(timeout=timeout))
+            except queue.Empty:
+                return self._busy()
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(0) and not await _readable(worker.conn, timeout):
+                return self._timed_out(worker, timeout)
+            reply = worker.conn.recv()
+        except (EOFError, OSError, ValueError) as exc:
+            return self._died(worker, exc)
+        return self._done(worker, reply)
+
+    def _busy(self) -> Reply:
+        return text_reply(503, f"all {self.size} query workers are busy; try again shortly", {"Retry-After": "1"})
+
+    def _timed_out(self, worker: _Worker, timeout: float) -> Reply:
+        self._replace(worker)
+        return text_reply(504, f"the query did not finish within the time limit of {timeout:g} s and "
+                               "was stopped; add a LIMIT or make it more selective")
+
+    def _died(self, worker: _Worker, exc: Exception) -> Reply:
+        self._replace(worker)
+        log.error("a query worker died answering a query: %s", exc)
+        return text_reply(400, "the query was stopped: it exhausted the memory a query may use (--memory) "
+                               "or the engine's stack; add a LIMIT, or simplify the query")
+
+    def _done(self, worker: _Worker, reply: Reply) -> Reply:
         self._idle.put(worker)
         if reply.trace:
             log.error("internal error in a query worker:\n%s", reply.trace)
@@ -181,3 +216,18 @@ class WorkerPool:
         for w in workers:
             w.process.join(max(0.0, deadline - time.monotonic()))
             w.kill()
+
+
+async def _readable(conn, timeout: float) -> bool:
+    """Wait on the running loop until ``conn`` has data (or its worker closed it); False after ``timeout``."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+    timer = loop.call_later(timeout, lambda: ready.done() or ready.set_result(False))  # no task, unlike wait_for
+    try:
+        return await ready
+    finally:
+        timer.cancel()
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop's add_reader made it non-blocking; Connection.recv/send expect blocking

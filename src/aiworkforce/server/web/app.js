@@ -145,7 +145,47 @@
   openFromHash();
   window.addEventListener("hashchange", openFromHash);
 
-  // -- free SPARQL
+  // -- the YASGUI editor (vendored; absent in copies built without npm: then the plain box below stands in)
+
+  var mount = document.getElementById("yasgui");
+  if (mount && window.Yasgui) {
+    var examples = [];
+    try { examples = JSON.parse(document.getElementById("stored-queries").textContent); } catch (e) { examples = []; }
+    var endpoint = new URL(mount.getAttribute("data-endpoint") || "/sparql", location.href).href;
+    var yasgui = new window.Yasgui(mount, {
+      requestConfig: {
+        endpoint: endpoint,
+        method: "POST",
+        acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9",
+        acceptHeaderGraph: "text/turtle,*/*;q=0.9"
+      },
+      copyEndpointOnNewTab: false,
+      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; } },
+      persistenceId: null
+    });
+    window.aiworkforceYasgui = yasgui;  // for people (and tests) at the browser console
+    var openExample = function (name) {
+      var example = examples.filter(function (e) { return e.name === name; })[0];
+      if (!example) { return; }
+      var tab = yasgui.addTab(true, { name: example.name });
+      tab.setQuery(example.text);
+      mount.setAttribute("data-example", example.name);
+    };
+    if (examples.length) { yasgui.getTab().setQuery(examples[0].text); }
+    var select = document.getElementById("example-select");
+    if (select) {
+      select.addEventListener("change", function () { openExample(select.value); });
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("button.open-in-editor"), function (button) {
+      button.addEventListener("click", function () {
+        openExample(button.getAttribute("data-query"));
+        mount.scrollIntoView();
+      });
+    });
+    mount.setAttribute("data-state", "ready");
+  }
+
+  // -- free SPARQL (the plain box)
 
   var sparqlForm = document.getElementById("sparql-form");
   if (sparqlForm) {
