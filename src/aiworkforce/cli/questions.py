@@ -72,10 +72,7 @@ def query(
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP, exists=False)] = None,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
-    from aiworkforce.rdf.prefixes import PREFIXES
     from aiworkforce.query.run import run_query
-    from aiworkforce.present.tables import format_select
-
     params = _parse_params(param)
     if endpoint is not None and data:
         raise UsageError("--data joins files with the local graph; a remote endpoint has its own data",
@@ -83,9 +80,18 @@ def query(
     with progress_bars() as progress:  # building a joined graph shows progress bars on a terminal
         graph = RemoteGraph(endpoint) if endpoint is not None else KnowledgeGraph(data or (), progress=progress)
         result = run_query(graph, name, params, limit=limit, engine=engine and engine.value)
-    sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
-    if fmt is ResultFormat.table:
-        typer.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+    _write_select(result, fmt)
+
+
+def _write_select(result, fmt: ResultFormat) -> None:
+    from aiworkforce.present.tables import render_select
+    from aiworkforce.rdf.prefixes import PREFIXES
+
+    text, note = render_select(result, fmt.value, PREFIXES)
+    sys.stdout.write(text)
+    if note:
+        sys.stdout.flush()
+        typer.echo(note, err=True)
 
 
 @app.command()
@@ -103,9 +109,7 @@ def sparql(
     SERVICE, FROM, LOAD and updates are refused: queries never reach files or the network.
     """
     from aiworkforce.rdf.load import read_text
-    from aiworkforce.rdf.prefixes import PREFIXES
     from aiworkforce.query.run import run_sparql
-    from aiworkforce.present.tables import format_select
 
     if file == "-":
         source = "<stdin>"
@@ -124,7 +128,7 @@ def sparql(
     if result.kind == "ask":
         typer.echo(json.dumps({"boolean": result.boolean}) if fmt is ResultFormat.json else str(result.boolean).lower())
     elif result.kind == "select":
-        sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
+        _write_select(result, fmt)
     else:
         from aiworkforce.rdf.formats import by_name
         from aiworkforce.rdf.serialize import serialize

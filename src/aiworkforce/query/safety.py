@@ -197,6 +197,19 @@ def _depth(text: str) -> tuple[int, int, int]:
     return deepest, where, len(_CHAIN.findall(stripped))
 
 
+def tokens(text: str):
+    """The tokens of ``text`` on the usual reading, as ``(kind, start, end)``: kind is comment, string, iri,
+    var, langtag, number, name, operator (one character) or junk."""
+    pos = 0
+    while True:
+        readings = _tokens_from(text, pos)
+        if not readings:
+            return
+        reading = readings[-1] if readings[0][0] == "operator" and len(readings) > 1 else readings[0]
+        yield reading
+        pos = reading[2]
+
+
 def _blank_literals(text: str) -> str:
     out, pos = [], 0
     while True:
