@@ -84,11 +84,12 @@ def table(headers: list[str], rows: list[list[str]], *, width: int | None = AUTO
     widths = [max([display_width(headers[i])] + [display_width(r[i]) for r in rows]) for i in range(ncols)]
     if width is not None:
         budget = width - 2 * (ncols - 1)
+        floors = [max(8, display_width(h)) for h in headers]  # no column narrower than 8 or its header
         while sum(widths) > budget:
-            widest = max(range(ncols), key=lambda i: widths[i])
-            if widths[widest] <= max(8, display_width(headers[widest])):
+            shrinkable = [i for i in range(ncols) if widths[i] > floors[i]]
+            if not shrinkable:
                 break
-            widths[widest] -= 1
+            widths[max(shrinkable, key=lambda i: widths[i])] -= 1
 
     def line(cells: list[str]) -> str:
         return "  ".join(_pad(_cut(c, widths[i]), widths[i]) for i, c in enumerate(cells)).rstrip()
