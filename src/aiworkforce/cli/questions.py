@@ -23,6 +23,11 @@ def _complete_query_name(incomplete: str) -> list[str]:
     return [p.stem for p in data_files("queries") if p.stem.startswith(incomplete)]
 
 
+_FORMAT_HELP = ("Output format. Every row is one line and no value is ever split; line breaks inside values "
+                "are written \\n. Piped or redirected output is never wrapped or cut; on a terminal a table fits "
+                "the width by cutting long cells with an ellipsis (…).")
+
+
 def _parse_params(pairs: list[str]) -> dict[str, str]:
     params: dict[str, str] = {}
     for pair in pairs:
@@ -64,8 +69,11 @@ def query(
     name: Annotated[str, typer.Argument(help="Stored query name (see `aiworkforce queries`).",
                                         autocompletion=_complete_query_name)],
     param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.")] = [],  # noqa: B006
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N rows.")] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help=_FORMAT_HELP)] = ResultFormat.table,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help=(
+        "Show the first N rows; the footer then says 'first N of M rows' (table: on stderr; md: in the "
+        "document; csv/tsv/json: a note on stderr). A query's own row-count parameter (-p limit=N of "
+        "nearest-roles) is this same limit: give one."))] = None,
     engine: Annotated[Optional[Engine], typer.Option(help=_ENGINE_HELP)] = None,
     endpoint: Annotated[Optional[str], typer.Option(
         help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
@@ -97,7 +105,7 @@ def _write_select(result, fmt: ResultFormat) -> None:
 @app.command()
 def sparql(
     file: Annotated[str, typer.Argument(help="A file holding the query, or - to read standard input.")],
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results.")] = ResultFormat.table,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results. " + _FORMAT_HELP)] = ResultFormat.table,
     rdf_format: Annotated[GraphFormat, typer.Option("--rdf-format", help="Format of CONSTRUCT/DESCRIBE results.")] = GraphFormat.ttl,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
