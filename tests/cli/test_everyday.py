@@ -107,3 +107,29 @@ def test_sparql_help_says_dash_reads_standard_input(run):
     code, out, _ = run("sparql", "--help")
     assert code == 0 and "- to read standard input" in out
     assert out.count("FILE  ") == 1
+
+
+def _complete(words: str, shell: str = "bash") -> list[str]:
+    """What the shell gets back on Tab after ``words``, asked the way click's completion scripts ask."""
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("aiworkforce")
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    env = {**os.environ, "_AIWORKFORCE_COMPLETE": f"complete_{shell}", "COMP_WORDS": words, "COMP_CWORD": str(cword),
+           "_TYPER_COMPLETE_ARGS": words}
+    proc = subprocess.run([str(script)], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    return proc.stdout.splitlines()
+
+
+def test_shell_completion_offers_the_query_parameters_and_the_terms_they_take():
+    from aiworkforce.query.complete import complete_param
+
+    assert _complete("aiworkforce query skill-gap -p ") == ["from=", "to=", "basis="]
+    assert [c.value for c in complete_param("skill-gap", "", given={"from"})] == ["to=", "basis="]
+    assert [c.value for c in complete_param("nearest-roles", "basis=a")] == ["basis=all", "basis=article"]
+    roles = _complete("aiworkforce query skill-gap -p to=data-e")
+    assert roles == ["to=data-engineer"]  # a slug, by slug
+    titles = _complete("aiworkforce query skill-gap -p to=Data")  # by title, as typed: spaces escaped for bash
+    assert "to=Data\\ Engineer" in titles and "to=Data\\ Scientist" in titles
+    assert not any("Security" in t for t in titles), "only terms of the class the parameter takes (roles)"

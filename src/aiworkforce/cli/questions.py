@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,6 +22,21 @@ def _complete_query_name(incomplete: str) -> list[str]:
     from aiworkforce.rdf.resources import data_files
 
     return [p.stem for p in data_files("queries") if p.stem.startswith(incomplete)]
+
+
+def _complete_param(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab after -p: the query's parameters (``role=``), then the terms the parameter takes (by slug, matched on
+    slug or label) or its allowed values."""
+    from aiworkforce.query.complete import complete_param
+
+    given = {p.partition("=")[0] for p in ctx.params.get("param") or ()}
+    # click leaves the query name among the unparsed args while -p still waits for its value
+    name = ctx.params.get("name") or next((a for a in ctx.args if not a.startswith("-")), "")
+    graph = KnowledgeGraph() if "=" in incomplete else None
+    completions = complete_param(name, incomplete, graph, given=given)
+    if os.environ.get("_AIWORKFORCE_COMPLETE", "").endswith("bash"):  # bash inserts the word as it is given
+        return [(c.value.replace(" ", "\\ "), c.help) for c in completions]
+    return [(c.value, c.help) for c in completions]
 
 
 _FORMAT_HELP = ("Output format. Every row is one line and no value is ever split; line breaks inside values "
@@ -68,7 +84,8 @@ def list_queries(
 def query(
     name: Annotated[str, typer.Argument(help="Stored query name (see `aiworkforce queries`).",
                                         autocompletion=_complete_query_name)],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.")] = [],  # noqa: B006
+    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.",
+                                             autocompletion=_complete_param)] = [],  # noqa: B006
     fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help=_FORMAT_HELP)] = ResultFormat.table,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help=(
         "Show the first N rows; the footer then says 'first N of M rows' (table: on stderr; md: in the "
