@@ -61,7 +61,7 @@ class _Pipe(io.StringIO):
         return False
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(rows=st.lists(st.lists(_terms, min_size=3, max_size=3), min_size=1, max_size=5),
        columns=st.sampled_from(["20", "300"]))
 def test_no_value_is_ever_split_across_lines_off_a_terminal(rows, columns):
