@@ -12,6 +12,7 @@ from aiworkforce.rdf.formats import EXPORT_SYNTAXES
 from aiworkforce.reasoning.registry import REASONERS
 from aiworkforce.validation.registry import SHACL_ENGINES
 
+
 def _keep_argument_help() -> None:
     """click 8.5 sets a parameter's ``help`` in its own constructor, erasing the one Typer's ``TyperArgument``
     stored before calling it: every argument's help vanished from --help (``sparql``'s ``- for stdin``).
@@ -19,7 +20,11 @@ def _keep_argument_help() -> None:
     section be the only one."""
     from functools import wraps
 
-    from typer.core import TyperArgument
+    try:
+        import click
+        from typer.core import TyperArgument, TyperCommand
+    except ImportError:  # pragma: no cover - a Typer that vendors click under another name
+        return
 
     init = TyperArgument.__init__
     if getattr(init, "keeps_help", False):
@@ -32,9 +37,6 @@ def _keep_argument_help() -> None:
 
     __init__.keeps_help = True
     TyperArgument.__init__ = __init__
-    import click
-    from typer.core import TyperCommand
-
     if hasattr(click.Command, "format_arguments"):  # click 8.5 lists arguments itself; Typer already does
         TyperCommand.format_arguments = lambda self, ctx, formatter: None
 
@@ -44,8 +46,10 @@ def _one_suggestion() -> dict:
     "Did you mean": let only one speak."""
     import inspect
 
-    import click
-
+    try:
+        import click
+    except ImportError:  # pragma: no cover - a Typer that vendors click
+        return {}
     if hasattr(click.exceptions, "NoSuchCommand") and "suggest_commands" in inspect.signature(typer.Typer).parameters:
         return {"suggest_commands": False}
     return {}

@@ -39,7 +39,7 @@ def _complete_param(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]
     return [(c.value, c.help) for c in completions]
 
 
-_FORMAT_HELP = ("Output format. Every row is one line and no value is ever split; line breaks inside values "
+_FORMAT_HELP = ("Every row is one line and no value is ever split; line breaks inside values "
                 "are written \\n. Piped or redirected output is never wrapped or cut; on a terminal a table fits "
                 "the width by cutting long cells with an ellipsis (…).")
 
@@ -86,11 +86,11 @@ def query(
                                         autocompletion=_complete_query_name)],
     param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.",
                                              autocompletion=_complete_param)] = [],  # noqa: B006
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help=_FORMAT_HELP)] = ResultFormat.table,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format. " + _FORMAT_HELP)] = ResultFormat.table,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help=(
         "Show the first N rows; the footer then says 'first N of M rows' (table: on stderr; md: in the "
-        "document; csv/tsv/json: a note on stderr). A query's own row-count parameter (-p limit=N of "
-        "nearest-roles) is this same limit: give one."))] = None,
+        "document; csv/tsv/json: a note on stderr). A stored query's own row-count parameter (-p limit=N "
+        "where `aiworkforce queries` lists one) is this same limit: give one of the two."))] = None,
     engine: Annotated[Optional[Engine], typer.Option(help=_ENGINE_HELP)] = None,
     endpoint: Annotated[Optional[str], typer.Option(
         help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
@@ -98,6 +98,7 @@ def query(
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
     from aiworkforce.query.run import run_query
+
     params = _parse_params(param)
     if endpoint is not None and data:
         raise UsageError("--data joins files with the local graph; a remote endpoint has its own data",
