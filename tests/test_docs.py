@@ -47,6 +47,25 @@ def test_every_command_named_in_the_readme_exists():
     assert _commands() <= named, f"commands missing from the README: {sorted(_commands() - named)}"
 
 
+def test_the_command_table_lists_every_command_and_every_option():
+    """Each command has a row of the README's command table, and its row names each of its options (the long
+    or the short form), so an option added to the CLI cannot be missing from the table."""
+    import typer.main
+
+    rows = [line.split("` |", 1)[0] for line in README.splitlines() if line.startswith("| `aiworkforce ")]
+    missing = []
+    for name, command in typer.main.get_command(app).commands.items():
+        mine = [r for r in rows if re.match(rf"\| `aiworkforce {re.escape(name)}(?![\w-])", r)]
+        if not mine:
+            missing.append(name)
+        for param in command.params:
+            if param.param_type_name != "option" or "--help" in param.opts:
+                continue
+            if not any(re.search(rf"(?<![\w-]){re.escape(o)}(?![\w-])", r) for o in param.opts for r in mine):
+                missing.append(f"{name} {param.opts[0]}")
+    assert not missing, f"the README's command table does not list: {missing}"
+
+
 def test_every_query_named_in_the_readme_exists_and_every_query_is_shown():
     named = set(re.findall(r"aiworkforce query ([a-z][a-z0-9-]*)", README))
     names = set(catalogue())

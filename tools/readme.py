@@ -24,7 +24,8 @@ MAX_ROWS = 8
 
 
 def run_cli(args: list[str]) -> str:
-    """Run the CLI in-process with an 80-column terminal and return what it printed on stdout."""
+    """Run the CLI in-process with COLUMNS=80 and return what it printed on stdout (not a terminal: nothing is
+    wrapped or cut, as in a pipe)."""
     import os
 
     from aiworkforce.cli import main
@@ -73,9 +74,8 @@ def queries_block() -> str:
         if total > MAX_ROWS:
             args += ["--limit", str(MAX_ROWS)]
         args += ["--format", "md"]
-        shown = f"first {MAX_ROWS} of {total} rows" if total > MAX_ROWS else f"{total} row{'s' * (total != 1)}"
         text = [f"### `{query.name}`: {query.summary}", "", query.description, "", "```console",
-                f"$ {command_line(args)}", "```", "", run_cli(args).rstrip(), "", f"*({shown})*"]
+                f"$ {command_line(args)}", "```", "", run_cli(args).rstrip()]  # md ends with its row count
         sections.append("\n".join(text))
     return "\n\n".join(sections)
 

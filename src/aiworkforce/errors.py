@@ -44,13 +44,20 @@ class InputError(AiworkforceError):
         path: str | Path | None = None,
         line: int | None = None,
         hint: str | None = None,
+        column: int | None = None,
     ) -> None:
         self.path = str(path) if path is not None else None
         self.line = line
+        self.column = column
         where = self.path or "<input>"
         if line is not None:
-            where = f"{where}:{line}"
+            where = f"{where}:{line}" + (f":{column}" if column is not None else "")
         super().__init__(f"{where}: {message}", hint=hint)
+
+
+class QuerySyntaxError(InputError):
+    """A SPARQL query is not well-formed: the message shows the line, a caret under the column and what was
+    expected there."""
 
 
 class RDFSyntaxError(InputError):

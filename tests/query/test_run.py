@@ -474,9 +474,15 @@ def test_limit_caps_rows(kg):
     assert len(run_query(kg, "layers", limit=100).rows) == 11
 
 
-def test_limit_and_limit_parameter_the_smaller_wins(kg):
-    assert len(run_query(kg, "nearest-roles", {"role": "Data Scientist", "limit": "5"}, limit=2).rows) == 2
-    assert len(run_query(kg, "nearest-roles", {"role": "Data Scientist", "limit": "2"}, limit=5).rows) == 2
+def test_limit_replaces_a_query_row_count_and_two_different_ones_are_refused(kg):
+    cut = run_query(kg, "nearest-roles", {"role": "Data Scientist"}, limit=12)
+    assert len(cut.rows) == 12 and cut.total > 12, "limit replaces the query's default of 10"
+    assert len(run_query(kg, "nearest-roles", {"role": "Data Scientist", "limit": "2"}).rows) == 2
+    assert len(run_query(kg, "nearest-roles", {"role": "Data Scientist", "limit": "2"}, limit=2).rows) == 2
+    with pytest.raises(UsageError, match="two row limits"):
+        run_query(kg, "nearest-roles", {"role": "Data Scientist", "limit": "5"}, limit=2)
+    whole = run_query(kg, "layers", limit=100)
+    assert whole.total is None and not whole.truncated
 
 
 def test_bound_parameter_columns_are_dropped(kg):

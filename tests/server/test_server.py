@@ -400,7 +400,10 @@ def test_dataset_parameters_are_refused(server, listener):
 def test_malformed_query_is_400_with_the_message(server):
     response = get_sparql(server, "SELEC ?x WHERE { ?x ?p }")
     assert response.status == 400
-    assert "malformed SPARQL" in response.text
+    assert "query:1:1: malformed SPARQL: expected SELECT, ASK, CONSTRUCT or DESCRIBE, not 'SELEC'" in response.text
+    assert "    SELEC ?x WHERE { ?x ?p }\n    ^" in response.text  # the line, a caret under the column
+    prefix = get_sparql(server, "SELECT ?x WHERE {\n  ?x foo:bar ?o }")
+    assert prefix.status == 400 and "query:2:6: malformed SPARQL: unknown prefix foo:" in prefix.text
     assert get_sparql(server, "   ").status == 400
     unknown = http(server.url + "sparql", method="POST", data=b"query", headers={"Content-Type": "text/plain"})
     assert unknown.status == 415
@@ -869,3 +872,12 @@ def test_concurrent_large_answers_all_arrive(server):
         answers = list(pool.map(fetch, range(12)))
     assert {status for status, _ in answers} == {200}
     assert len({size for _, size in answers}) == 1  # the same, whole answer each time
+
+
+def test_select_star_columns_come_in_the_order_the_query_names_them(server):
+    response = get_sparql(server, "SELECT * WHERE { ?s a owl:Restriction ; ?p ?o } LIMIT 1",
+                          accept="application/sparql-results+json")
+    assert response.status == 200
+    doc = json.loads(response.text)
+    assert doc["head"]["vars"] == ["s", "p", "o"]
+    assert set(doc["results"]["bindings"][0]) == {"s", "p", "o"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -21,6 +22,26 @@ def _complete_query_name(incomplete: str) -> list[str]:
     from aiworkforce.rdf.resources import data_files
 
     return [p.stem for p in data_files("queries") if p.stem.startswith(incomplete)]
+
+
+def _complete_param(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Tab after -p: the query's parameters (``role=``), then the terms the parameter takes (by slug, matched on
+    slug or label) or its allowed values."""
+    from aiworkforce.query.complete import complete_param
+
+    given = {p.partition("=")[0] for p in ctx.params.get("param") or ()}
+    # click leaves the query name among the unparsed args while -p still waits for its value
+    name = ctx.params.get("name") or next((a for a in ctx.args if not a.startswith("-")), "")
+    graph = KnowledgeGraph() if "=" in incomplete else None
+    completions = complete_param(name, incomplete, graph, given=given)
+    if os.environ.get("_AIWORKFORCE_COMPLETE", "").endswith("bash"):  # bash inserts the word as it is given
+        return [(c.value.replace(" ", "\\ "), c.help) for c in completions]
+    return [(c.value, c.help) for c in completions]
+
+
+_FORMAT_HELP = ("Every row is one line and no value is ever split; line breaks inside values "
+                "are written \\n. Piped or redirected output is never wrapped or cut; on a terminal a table fits "
+                "the width by cutting long cells with an ellipsis (…).")
 
 
 def _parse_params(pairs: list[str]) -> dict[str, str]:
@@ -63,18 +84,20 @@ def list_queries(
 def query(
     name: Annotated[str, typer.Argument(help="Stored query name (see `aiworkforce queries`).",
                                         autocompletion=_complete_query_name)],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.")] = [],  # noqa: B006
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = ResultFormat.table,
-    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help="Show at most N rows.")] = None,
+    param: Annotated[list[str], typer.Option("--param", "-p", help="A parameter as key=value; repeatable.",
+                                             autocompletion=_complete_param)] = [],  # noqa: B006
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format. " + _FORMAT_HELP)] = ResultFormat.table,
+    limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=0, help=(
+        "Show the first N rows; the footer then says 'first N of M rows' (table: on stderr; md: in the "
+        "document; csv/tsv/json: a note on stderr). A stored query's own row-count parameter (-p limit=N "
+        "where `aiworkforce queries` lists one) is this same limit: give one of the two."))] = None,
     engine: Annotated[Optional[Engine], typer.Option(help=_ENGINE_HELP)] = None,
     endpoint: Annotated[Optional[str], typer.Option(
         help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP, exists=False)] = None,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
-    from aiworkforce.rdf.prefixes import PREFIXES
     from aiworkforce.query.run import run_query
-    from aiworkforce.present.tables import format_select
 
     params = _parse_params(param)
     if endpoint is not None and data:
@@ -83,15 +106,24 @@ def query(
     with progress_bars() as progress:  # building a joined graph shows progress bars on a terminal
         graph = RemoteGraph(endpoint) if endpoint is not None else KnowledgeGraph(data or (), progress=progress)
         result = run_query(graph, name, params, limit=limit, engine=engine and engine.value)
-    sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
-    if fmt is ResultFormat.table:
-        typer.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+    _write_select(result, fmt)
+
+
+def _write_select(result, fmt: ResultFormat) -> None:
+    from aiworkforce.present.tables import render_select
+    from aiworkforce.rdf.prefixes import PREFIXES
+
+    text, note = render_select(result, fmt.value, PREFIXES)
+    sys.stdout.write(text)
+    if note:
+        sys.stdout.flush()
+        typer.echo(note, err=True)
 
 
 @app.command()
 def sparql(
     file: Annotated[str, typer.Argument(help="A file holding the query, or - to read standard input.")],
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results.")] = ResultFormat.table,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Format of SELECT results. " + _FORMAT_HELP)] = ResultFormat.table,
     rdf_format: Annotated[GraphFormat, typer.Option("--rdf-format", help="Format of CONSTRUCT/DESCRIBE results.")] = GraphFormat.ttl,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP)] = None,
@@ -103,9 +135,7 @@ def sparql(
     SERVICE, FROM, LOAD and updates are refused: queries never reach files or the network.
     """
     from aiworkforce.rdf.load import read_text
-    from aiworkforce.rdf.prefixes import PREFIXES
     from aiworkforce.query.run import run_sparql
-    from aiworkforce.present.tables import format_select
 
     if file == "-":
         source = "<stdin>"
@@ -124,7 +154,7 @@ def sparql(
     if result.kind == "ask":
         typer.echo(json.dumps({"boolean": result.boolean}) if fmt is ResultFormat.json else str(result.boolean).lower())
     elif result.kind == "select":
-        sys.stdout.write(format_select(result.variables, result.rows, fmt.value, PREFIXES))
+        _write_select(result, fmt)
     else:
         from aiworkforce.rdf.formats import by_name
         from aiworkforce.rdf.serialize import serialize

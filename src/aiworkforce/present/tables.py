@@ -1,73 +1,152 @@
-"""Plain-text tables that fit the terminal (80 columns when not a terminal), wrapping long cells."""
+"""Plain-text tables and query-result formats that keep every value whole, on one line.
+
+Output that is not a terminal never wraps and never cuts: a pipe or a file gets every value in full, however
+wide the table. On a terminal a table fits the width by cutting its longest cells with an ellipsis (``…``);
+a value is never split over two lines. Line breaks and other control characters inside a value are written
+visibly (``\\n``), so one row is always one line, in every format.
+"""
 
 from __future__ import annotations
 
 import shutil
-import textwrap
+import sys
+import unicodedata
+
+#: the ``width`` of :func:`table` that means "the terminal's width on a terminal, unlimited otherwise"
+AUTO = -1
+ELLIPSIS = "…"
+_CONTROLS = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: every character that ends a line for someone (str.splitlines, Unicode line and paragraph separators)
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def table(headers: list[str], rows: list[list[str]], *, width: int | None = None) -> str:
-    """Render rows as an aligned text table no wider than ``width`` columns, wrapping the widest cells."""
-    width = width or min(shutil.get_terminal_size((80, 24)).columns, 120)
-    ncols = len(headers)
-    natural = [max([len(headers[i])] + [len(r[i]) for r in rows]) for i in range(ncols)]
-    budget = width - 2 * (ncols - 1)
-    widths = list(natural)
-    while sum(widths) > budget:
-        widest = max(range(ncols), key=lambda i: widths[i])
-        if widths[widest] <= max(8, len(headers[widest])):
+def terminal_width(stream=None) -> int | None:
+    """The width of ``stream`` (default: standard output) when it is a terminal; None (unlimited) otherwise."""
+    stream = sys.stdout if stream is None else stream
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):  # a closed or fake stream
+        tty = False
+    return shutil.get_terminal_size((80, 24)).columns if tty else None
+
+
+def visible(text: str) -> str:
+    """``text`` on one line: line breaks, tabs and other control characters written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+def _escape(c: str) -> str:
+    return _CONTROLS.get(c) or (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
+
+
+def one_line(text: str) -> str:
+    """``text`` with only its line breaks escaped (``\\n``, ``\\u2028``, ...): what machine formats write."""
+    return "".join(_escape(c) if c in LINE_BREAKS else c for c in text)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: wide East Asian characters count two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` columns: whole, or cut with an ellipsis."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for c in text:
+        w = display_width(c)
+        if used + w > width - 1:
             break
-        widths[widest] -= 1
-    lines = []
+        out.append(c)
+        used += w
+    return "".join(out) + ELLIPSIS
 
-    def emit(cells: list[str]) -> None:
-        wrapped = [textwrap.wrap(c, widths[i]) or [""] for i, c in enumerate(cells)]
-        for k in range(max(len(w) for w in wrapped)):
-            parts = [(w[k] if k < len(w) else "").ljust(widths[i]) for i, w in enumerate(wrapped)]
-            lines.append("  ".join(parts).rstrip())
 
-    emit(headers)
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        emit(row)
-    return "\n".join(lines)
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def table(headers: list[str], rows: list[list[str]], *, width: int | None = AUTO) -> str:
+    """Rows as an aligned text table, one line per row.
+
+    ``width`` None: no limit (every value whole). An integer: the table is fitted into that many columns by
+    cutting the longest cells with an ellipsis, never by wrapping. :data:`AUTO` (the default): the terminal's
+    width when standard output is a terminal, no limit otherwise."""
+    if width == AUTO:
+        width = terminal_width()
+    headers = [visible(h) for h in headers]
+    rows = [[visible(c) for c in row] for row in rows]
+    ncols = len(headers)
+    widths = [max([display_width(headers[i])] + [display_width(r[i]) for r in rows]) for i in range(ncols)]
+    if width is not None:
+        budget = width - 2 * (ncols - 1)
+        floors = [max(8, display_width(h)) for h in headers]  # no column narrower than 8 or its header
+        while sum(widths) > budget:
+            shrinkable = [i for i in range(ncols) if widths[i] > floors[i]]
+            if not shrinkable:
+                break
+            widths[max(shrinkable, key=lambda i: widths[i])] -= 1
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(_pad(_cut(c, widths[i]), widths[i]) for i, c in enumerate(cells)).rstrip()
+
+    return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(row) for row in rows])
 
 
 # -- query results ---------------------------------------------------------------------------------------------
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "md")
+#: formats read by people: they show IRIs as CURIEs and get a footer when a limit cut the rows
+HUMAN_FORMATS = ("table", "md")
 
 
 def _cell(term, prefixes, compact: bool) -> str:
     if term is None:
         return ""
+    if term.kind == "bnode":
+        return f"_:{term.value}"
     return term.compact(prefixes) if compact else term.value
 
 
-def format_select(variables, rows, fmt: str, prefixes: dict[str, str], *, width: int | None = None) -> str:
-    """Render a SELECT result: ``table`` and ``md`` show IRIs as CURIEs; csv, tsv and json keep full IRIs."""
+def _tsv_escape(text: str) -> str:
+    return one_line(text.replace("\\", "\\\\").replace("\t", "\\t"))
+
+
+def format_select(variables, rows, fmt: str, prefixes: dict[str, str], *, width: int | None = AUTO) -> str:
+    """Render a SELECT result: ``table`` and ``md`` show IRIs as CURIEs; csv, tsv and json keep full IRIs.
+    Blank nodes are written ``_:label``. Every row is one line: line breaks inside values are escaped
+    (``\\n``; tsv also escapes tabs and backslashes). Only ``table`` looks at ``width`` (see :func:`table`)."""
     if fmt == "json":
         import json
 
-        records = [{v: (None if t is None else t.value) for v, t in zip(variables, row)} for row in rows]
-        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
-    if fmt in ("csv", "tsv"):
+        records = [{v: (None if t is None else _cell(t, prefixes, False)) for v, t in zip(variables, row)}
+                   for row in rows]
+        text = json.dumps(records, indent=2, ensure_ascii=False)  # escapes the controls below U+0020, not these:
+        return "".join(f"\\u{ord(c):04x}" if c in "\x85\u2028\u2029" else c for c in text) + "\n"
+    if fmt == "tsv":  # linear TSV: no quoting, backslash escapes
+        lines = ["\t".join(map(_tsv_escape, variables))]
+        lines += ["\t".join(_tsv_escape(_cell(t, prefixes, False)) for t in row) for row in rows]
+        return "\n".join(lines) + "\n"
+    if fmt == "csv":
         import csv
         import io
 
         out = io.StringIO()
-        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(variables)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([one_line(v) for v in variables])
         for row in rows:
-            writer.writerow([_cell(t, prefixes, False).replace("\t", " ").replace("\n", " ") if fmt == "tsv"
-                             else _cell(t, prefixes, False) for t in row])
+            writer.writerow([one_line(_cell(t, prefixes, False)) for t in row])
         return out.getvalue()
     cells = [[_cell(t, prefixes, True) for t in row] for row in rows]
     if fmt == "md":
         def esc(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
+            return visible(text).replace("|", "\\|")
 
-        lines = ["| " + " | ".join(variables) + " |", "|" + "|".join("---" for _ in variables) + "|"]
+        lines = ["| " + " | ".join(map(esc, variables)) + " |", "|" + "|".join("---" for _ in variables) + "|"]
         lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
         return "\n".join(lines) + "\n"
     if fmt == "table":
@@ -75,3 +154,25 @@ def format_select(variables, rows, fmt: str, prefixes: dict[str, str], *, width:
             return f"({len(rows)} solution{'' if len(rows) == 1 else 's'}, no variables)\n"
         return table(list(variables), cells, width=width) + "\n"
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def row_count(shown: int, total: int | None) -> str:
+    """The footer of a human-read result: ``3 rows``, or ``first 8 of 32 rows`` when a limit cut it."""
+    if total is not None and total > shown:
+        return f"first {shown} of {total} rows"
+    return f"{shown} row{'' if shown == 1 else 's'}"
+
+
+def render_select(result, fmt: str, prefixes: dict[str, str], *, width: int | None = AUTO) -> tuple[str, str | None]:
+    """A SELECT :class:`~aiworkforce.query.results.QueryResult` as (what goes to stdout, a note for stderr).
+
+    ``md`` ends with its row count (``*(first 8 of 32 rows)*``) as part of the document; ``table``'s row
+    count is the note; machine formats (csv, tsv, json) never get a footer in their data: when a limit cut
+    the rows, the note says so."""
+    text = format_select(result.variables, result.rows, fmt, prefixes, width=width)
+    count = row_count(len(result.rows), result.total)
+    if fmt == "md":
+        return text + f"\n*({count})*\n", None
+    if fmt == "table":
+        return text, f"({count})"
+    return text, (f"aiworkforce: {count}: the limit cut the result (-n/--limit)" if result.truncated else None)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from aiworkforce.errors import InputError
 from aiworkforce.query.results import QueryResult
+from aiworkforce.query.syntax import oxigraph_syntax_error, parse_error, syntax_error
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.terms import (
     Term,
@@ -55,7 +56,7 @@ class OxigraphEngine:
         try:
             result = self.store.query(text, substitutions=subs or None, prefixes=PREFIXES)
         except SyntaxError as exc:
-            raise InputError(f"malformed SPARQL: {exc}", hint="check the query syntax") from None
+            raise oxigraph_syntax_error(text, exc) from None
         except RuntimeError as exc:  # evaluation errors, e.g. an unknown function
             raise InputError(f"the query cannot be evaluated: {exc}") from None
         if isinstance(result, ox.QueryBoolean):
@@ -93,9 +94,12 @@ class RdflibEngine:
         init = {k: to_rdflib(v) for k, v in (bindings or {}).items()}
         try:
             result = self.dataset.query(text, initBindings=init)
-        except ParseException as exc:
-            raise InputError(f"malformed SPARQL: {exc}", line=exc.lineno, hint="check the query syntax") from None
+        except ParseException as exc:  # pyoxigraph's reading says what was expected; else rdflib's position
+            raise parse_error(text) or syntax_error(text, line=exc.lineno, column=exc.col) from None
         except Exception as exc:  # noqa: BLE001 - rdflib raises bare Exceptions, e.g. for an unknown prefix
+            malformed = parse_error(text)
+            if malformed is not None:
+                raise malformed from None
             raise InputError(f"the query cannot be evaluated: {exc}", hint="check the query") from None
         if result.type == "ASK":
             return QueryResult("ask", boolean=bool(result.askAnswer))

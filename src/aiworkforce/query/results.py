@@ -16,6 +16,12 @@ class QueryResult:
     rows: tuple[tuple[Term | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[tuple[Term, Term, Term], ...] = field(default=())
+    #: how many rows the query answered when a limit cut ``rows`` to fewer; None when nothing was cut
+    total: int | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self.total is not None and self.total > len(self.rows)
 
     def records(self) -> list[dict[str, Term | None]]:
         return [dict(zip(self.variables, row)) for row in self.rows]
@@ -29,7 +35,17 @@ class QueryResult:
             self.kind, tuple(self.variables[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in self.rows)
         )
 
-    def limited(self, limit: int | None) -> QueryResult:
-        if limit is None or self.kind != "select":
+    def reordered(self, variables) -> QueryResult:
+        """The same SELECT table with its columns in the order of ``variables`` (a permutation of them)."""
+        variables = tuple(variables)
+        if self.kind != "select" or variables == self.variables:
             return self
-        return QueryResult(self.kind, self.variables, self.rows[:limit])
+        index = [self.variables.index(v) for v in variables]
+        return QueryResult(self.kind, variables, tuple(tuple(r[i] for i in index) for r in self.rows), total=self.total)
+
+    def limited(self, limit: int | None) -> QueryResult:
+        """The first ``limit`` rows; ``total`` keeps how many there were (the engines answer whole results,
+        so knowing it costs nothing: no second run)."""
+        if limit is None or self.kind != "select" or len(self.rows) <= limit:
+            return self
+        return QueryResult(self.kind, self.variables, self.rows[:limit], total=len(self.rows))

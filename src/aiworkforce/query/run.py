@@ -15,6 +15,7 @@ from aiworkforce.query.resolve import expand_curie, resolve
 from aiworkforce.query.results import QueryResult
 from aiworkforce.query.safety import check_query
 from aiworkforce.query.sandbox import run_isolated
+from aiworkforce.query.syntax import projection_order
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.terms import Term
 
@@ -26,9 +27,10 @@ def bind_params(query: StoredQuery, values: Mapping[str, str], engine) -> tuple[
     unknown = sorted(set(values) - {p.name for p in query.params})
     if unknown:
         declared = ", ".join(p.name for p in query.params) or "none"
+        rows = " (to show fewer rows, use -n/--limit N)" if unknown[0] in ("limit", "n", "rows") else ""
         raise UsageError(
             f"query {query.name!r} has no parameter {unknown[0]!r}",
-            hint=f"its parameters: {declared} (see `aiworkforce queries`)",
+            hint=f"its parameters: {declared}{rows} (see `aiworkforce queries`)",
         )
     bindings: dict[str, Term] = {}
     cap = None
@@ -81,14 +83,19 @@ def run_query(
 
     ``graph`` is a :class:`~aiworkforce.graph.KnowledgeGraph` (the shipped graph, optionally joined with data
     files) or a :class:`~aiworkforce.graph.RemoteGraph` (a SPARQL 1.1 endpoint holding the reasoned graph);
-    ``engine`` names a query engine of the local graph (default: the fastest).
+    ``engine`` names a query engine of the local graph (default: the fastest). ``limit`` keeps the first rows
+    (the result's ``total`` then says how many there were); a query's own row-count parameter (``limit: true``
+    in its header, e.g. ``nearest-roles``' ``limit``) is the same thing with a default, and ``limit`` replaces it.
     """
     query = get_query(name)
     eng = graph.engine(engine)
     bindings, cap = bind_params(query, params or {}, eng)
+    given = next((p.name for p in query.params if p.limit and p.name in (params or {})), None)
+    if given is not None and limit is not None and limit != cap:
+        raise UsageError(f"two row limits: --limit {limit} and -p {given}={cap}",
+                         hint=f"-p {given}=N is the same as -n N: give the number of rows once")
     result = eng.query(query.text, bindings).without(set(bindings))
-    caps = [c for c in (limit, cap) if c is not None]
-    return result.limited(min(caps) if caps else None)
+    return result.limited(limit if limit is not None else cap)
 
 
 #: Defaults of the CLI's ``sparql --timeout`` (seconds) and ``--memory`` (MiB).
@@ -108,9 +115,12 @@ def run_sparql(graph, text: str, *, engine: str | None = None, source: str = "<q
     try:
         eng = graph.engine(engine)
         if (timeout or memory) and not hasattr(graph, "endpoint"):
-            return run_isolated(lambda: eng.query(text), timeout=timeout, memory=memory, what=f"{source}: the query")
-        return eng.query(text)
+            result = run_isolated(lambda: eng.query(text), timeout=timeout, memory=memory, what=f"{source}: the query")
+        else:
+            result = eng.query(text)
+        return result.reordered(projection_order(text, result.variables))
     except InputError as exc:  # name the query's file in the message, not "<input>"
         if exc.path in (None, "<input>"):
-            raise InputError(exc.message.split(": ", 1)[-1], path=source, line=exc.line, hint=exc.hint) from None
+            raise type(exc)(exc.message.split(": ", 1)[-1], path=source, line=exc.line, hint=exc.hint,
+                            column=exc.column) from None
         raise

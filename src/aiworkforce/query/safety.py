@@ -178,12 +178,7 @@ def _scan(text: str) -> None:
 def _depth(text: str) -> tuple[int, int, int]:
     """The deepest bracket nesting and where it is, and the longest operator chain, on the usual reading."""
     depth = deepest = where = 0
-    pos = 0
-    while True:
-        readings = _tokens_from(text, pos)
-        if not readings:
-            break
-        kind, start, end = readings[-1] if readings[0][0] == "operator" and len(readings) > 1 else readings[0]
+    for kind, start, _end in tokens(text):
         if kind == "operator":
             ch = text[start]
             if ch in "({[":
@@ -192,21 +187,31 @@ def _depth(text: str) -> tuple[int, int, int]:
                     deepest, where = depth, start
             elif ch in ")}]":
                 depth = max(0, depth - 1)
-        pos = end
     stripped = _blank_literals(text)
     return deepest, where, len(_CHAIN.findall(stripped))
 
 
-def _blank_literals(text: str) -> str:
-    out, pos = [], 0
+def tokens(text: str):
+    """The tokens of ``text`` on the usual reading, as ``(kind, start, end)``: kind is comment, string, iri,
+    var, langtag, number, name, operator (one character) or junk."""
+    pos = 0
     while True:
         readings = _tokens_from(text, pos)
         if not readings:
-            break
-        kind, start, end = readings[-1] if readings[0][0] == "operator" and len(readings) > 1 else readings[0]
+            return
+        if readings[0][0] == "comment":  # a comment ends at the first line break, CR or LF
+            reading = min(readings, key=lambda r: r[2])
+        else:
+            reading = readings[-1] if readings[0][0] == "operator" and len(readings) > 1 else readings[0]
+        yield reading
+        pos = reading[2]
+
+
+def _blank_literals(text: str) -> str:
+    out = []
+    for kind, start, end in tokens(text):
         out.append(" " if kind in ("string", "iri", "comment", "var") else text[start:end])
         out.append(" ")
-        pos = end
     return "".join(out)
 
 

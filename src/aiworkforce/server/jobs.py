@@ -14,6 +14,7 @@ from aiworkforce.graph import ClosureFiles
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.describe import describe, describe_iri, term_triples
 from aiworkforce.query.run import run_query
+from aiworkforce.query.syntax import oxigraph_syntax_error, projection_order
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
 from aiworkforce.rdf.terms import to_oxigraph
 from aiworkforce.server.negotiation import (
@@ -71,9 +72,8 @@ class WorkerState:
             if isinstance(result, ox.QuerySolutions):
                 if result_type is None:
                     return _not_acceptable("SELECT", RESULT_TYPES)
-                variables = [v.value for v in result.variables]
-                rows = _collect(result, max_results, max_bytes, headers,
-                                lambda s: [s[i] for i in range(len(variables))])
+                variables = list(projection_order(text, [v.value for v in result.variables]))
+                rows = _collect(result, max_results, max_bytes, headers, lambda s: [s[v] for v in variables])
                 fmt = RESULT_TYPES[result_type]
                 body = _fit(lambda part: serialize_results(fmt, variables, part), rows, max_bytes, headers)
                 return Reply(200, with_charset(result_type), body, headers)
@@ -84,7 +84,7 @@ class WorkerState:
             body = _fit(lambda part: serialize_graph(fmt, part), triples, max_bytes, headers)
             return Reply(200, with_charset(graph_type), body, headers)
         except SyntaxError as exc:
-            return text_reply(400, f"malformed SPARQL: {exc}")
+            return text_reply(400, str(oxigraph_syntax_error(text, exc, source="query")))
         except (RuntimeError, ValueError, OSError) as exc:
             return text_reply(400, f"the query cannot be evaluated: {exc}")
         except MemoryError:
