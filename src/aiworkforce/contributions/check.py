@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, SH, SKOS
 
 from aiworkforce.contributions.read import (
     Contribution,
@@ -25,6 +25,7 @@ from aiworkforce.contributions.read import (
     load_contribution,
     node_path,
 )
+from aiworkforce.contributions.yamlformat import yaml_format
 from aiworkforce.errors import UsageError
 from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.query.resolve import normalise, similarity
@@ -55,12 +56,14 @@ class Finding:
     rule: str = ""
     value: str | None = None
     nodes: tuple = field(default=(), compare=False, repr=False)  # (focus, path, value, shape) rdflib nodes
+    #: in a YAML file, the key the property is written under (``layers`` for aiw:inLayer)
+    key: str | None = None
 
     def as_dict(self) -> dict:
         return {
             "severity": self.severity.value.lower(), "file": self.file, "line": self.line, "term": self.term,
-            "property": self.property, "message": self.message, "fix": self.fix, "rule": self.rule,
-            "value": self.value,
+            "property": self.property, "key": self.key, "message": self.message, "fix": self.fix,
+            "rule": self.rule, "value": self.value,
         }
 
 
@@ -108,9 +111,14 @@ class _Batch:
             self.merged += c.graph
         self.findings: list[Finding] = []
 
-    def where(self, term, predicate=None, obj=None, contribution=None) -> tuple[str, int | None]:
+    def places(self, term, predicate=None, obj=None, contribution=None) -> list[tuple[Contribution | None, int | None]]:
+        """Where a finding belongs: the file (and line) stating the offending triple.
+
+        When several files of a batch describe the same term, a finding about one statement goes to every file
+        that makes it (else to the file stating the property, else to the term's first definition), never to a
+        file that merely shares the subject."""
         if contribution is not None:
-            return contribution.path.as_posix(), contribution.lines.locate(term, predicate, obj)
+            return [(contribution, contribution.lines.locate(term, predicate, obj))]
         node = term
         while isinstance(node, BNode):  # a blank node is reported on the named subject that holds it
             parents = list(self.merged.subject_predicates(node))
@@ -118,21 +126,59 @@ class _Batch:
                 break
             node, predicate = parents[0]
             obj = None
-        c = self.owner.get(node)
-        if c is None:
-            return (self.contributions[0].path.as_posix() if self.contributions else "<batch>"), None
-        return c.path.as_posix(), c.lines.locate(node, predicate, obj)
+        stating = self.stating(node, predicate, obj)
+        if not stating:
+            return [(self.contributions[0] if self.contributions else None, None)]
+        return [(c, c.lines.locate(node, predicate, obj)) for c in stating]
+
+    def stating(self, node, predicate=None, obj=None) -> list[Contribution]:
+        """The contributions stating ``(node, predicate, obj)``, else ``(node, predicate, *)``, else defining
+        ``node`` first."""
+        if predicate is not None:
+            patterns = ((node, predicate, obj), (node, predicate, None)) if obj is not None else ((node, predicate, None),)
+            for pattern in patterns:
+                found = [c for c in self.contributions if pattern in c.graph]
+                if found:
+                    return found
+        owner = self.owner.get(node)
+        return [owner] if owner is not None else []
 
     def report(self, severity, term, predicate, message, fix=None, rule="", value=None, obj=None,
-               contribution=None, shape=None) -> None:
-        file, line = self.where(term, predicate, obj, contribution)
-        self.findings.append(Finding(
-            severity=severity, file=file, line=line, term=node_path(self.merged, term),
-            property=_curie(predicate) if predicate is not None else None, message=message, fix=fix, rule=rule,
-            value=None if value is None else (node_path(self.merged, value) if not isinstance(value, Literal)
-                                              else str(value)),
-            nodes=(term, predicate, value, shape),
-        ))
+               contribution=None, shape=None, component=None) -> None:
+        prop = _curie(predicate) if predicate is not None else None
+        fix = fix or _language_fix(value, component)
+        for c, line in self.places(term, predicate, obj, contribution):
+            key = yaml_format().key(predicate) if c is not None and c.format == "yaml" else None
+            said, advice = message, fix
+            if key is not None:  # a YAML author wrote `layers:`, not aiw:inLayer
+                said = message.replace(prop, f"`{key}:`") if prop else message
+                advice = fix or (f"add `{key}:` to the entry {node_path(self.merged, term)}" if value is None
+                                 else f"change the value under `{key}:`")
+            self.findings.append(Finding(
+                severity=severity, file=c.path.as_posix() if c is not None else "<batch>", line=line,
+                term=node_path(self.merged, term), property=prop, message=said, fix=advice,
+                rule=rule, value=None if value is None else (node_path(self.merged, value)
+                                                             if not isinstance(value, Literal) else str(value)),
+                nodes=(term, predicate, value, shape), key=key,
+            ))
+
+
+def _language_fix(value, component) -> str | None:
+    """For a literal refused for its language tag or datatype: what was found, and the English form to write."""
+    if not isinstance(value, Literal) or value.language == "en" or component not in _LANGUAGE_COMPONENTS:
+        return None
+    text = str(value)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if value.language:
+        found = f'"{shown}"@{value.language} (language tag @{value.language})'
+    elif value.datatype is not None:
+        found = f'"{shown}"^^{_curie(value.datatype)} (a typed value, no language tag)'
+    else:
+        found = f'"{shown}" with no language tag'
+    return f'found {found}: write the text in English and tag it @en, e.g. "{shown}"@en'
+
+
+_LANGUAGE_COMPONENTS = {SH.LanguageInConstraintComponent, SH.DatatypeConstraintComponent}
 
 
 # -- the checks -------------------------------------------------------------------------------------------------
@@ -211,7 +257,7 @@ def _check_references(batch: _Batch) -> None:
                 Severity.VIOLATION, s, p,
                 f"unknown {what if what != 'source' else 'article section'} {_curie(o)}: "
                 f"it is neither in the knowledge base nor defined in this batch",
-                fix=fix, rule="reference", value=o, obj=o,
+                fix=fix, rule="reference", value=o, obj=o, contribution=c,
             )
 
 
@@ -223,7 +269,7 @@ def _check_subjects(batch: _Batch) -> None:
                 batch.report(Severity.VIOLATION, term, None,
                              f"{_curie(term)} already exists in the knowledge base",
                              fix="choose a new slug, or edit the existing definition in ontology/ instead",
-                             rule="duplicate-iri")
+                             rule="duplicate-iri", contribution=c)
             elif batch.owner.get(term) is not c and str(term).startswith(BASE):
                 batch.report(Severity.VIOLATION, term, None,
                              f"{_curie(term)} is already defined in {batch.owner[term].path.as_posix()}",
@@ -240,7 +286,7 @@ def _check_subjects(batch: _Batch) -> None:
             if (term, RDF.type, None) not in batch.merged:
                 batch.report(Severity.VIOLATION, term, RDF.type,
                              f"{_curie(term)} does not say what it is",
-                             fix="add `a aiw:Role` (or aiw:Skill, aiw:Concern, ...)", rule="untyped")
+                             fix="add `a aiw:Role` (or aiw:Skill, aiw:Concern, ...)", rule="untyped", contribution=c)
 
 
 def _check_duplicate_labels(batch: _Batch) -> None:
@@ -262,7 +308,7 @@ def _check_duplicate_labels(batch: _Batch) -> None:
                              f"the title \"{label}\" is already used by {_curie(twin)} "
                              f"({batch.core.value(twin, SKOS.prefLabel)})",
                              fix="if it is the same role, extend the existing one; otherwise choose a distinct title",
-                             rule="duplicate-label", value=label, obj=label)
+                             rule="duplicate-label", value=label, obj=label, contribution=c)
                 continue
             close = difflib.get_close_matches(norm, list(existing), n=1, cutoff=0.92)
             if close and existing[close[0]] != s:
@@ -271,12 +317,13 @@ def _check_duplicate_labels(batch: _Batch) -> None:
                              f"the title \"{label}\" is nearly the same as that of {_curie(twin)} "
                              f"({batch.core.value(twin, SKOS.prefLabel)})",
                              fix="make sure this is a different role; if not, extend the existing one",
-                             rule="near-duplicate-label", value=label, obj=label)
+                             rule="near-duplicate-label", value=label, obj=label, contribution=c)
             other = seen.get(norm)
             if other is not None and other != s:
                 batch.report(Severity.VIOLATION, s, SKOS.prefLabel,
                              f"the title \"{label}\" is also given to {_curie(other)} in this batch",
-                             fix="give each term its own title", rule="duplicate-label", value=label, obj=label)
+                             fix="give each term its own title", rule="duplicate-label", value=label, obj=label,
+                             contribution=c)
             seen.setdefault(norm, s)
 
 
@@ -304,7 +351,7 @@ def _check_shapes(batch: _Batch, shapes: Graph | None, engine: str = "sparql") -
             continue
         predicate = problem.path if isinstance(problem.path, URIRef) else _pick_path(batch, problem)
         batch.report(problem.severity, problem.focus, predicate, problem.message, rule=_curie(problem.shape),
-                     value=problem.value, obj=problem.value, shape=problem.shape)
+                     value=problem.value, obj=problem.value, shape=problem.shape, component=problem.component)
     return report_graph
 
 
