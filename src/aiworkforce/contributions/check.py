@@ -15,6 +15,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, SKOS
@@ -26,9 +27,10 @@ from aiworkforce.contributions.read import (
     node_path,
 )
 from aiworkforce.contributions.yamlformat import yaml_format
-from aiworkforce.errors import UsageError
+from aiworkforce.errors import AmbiguousTermError, UsageError
 from aiworkforce.graph import KnowledgeGraph
-from aiworkforce.query.resolve import normalise, similarity
+from aiworkforce.query.engines import RdflibEngine
+from aiworkforce.query.resolve import did_you_mean, normalise, resolve
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
 from aiworkforce.rdf.terms import Term
 from aiworkforce.validation.registry import SHACL_ENGINES
@@ -110,6 +112,14 @@ class _Batch:
         for c in contributions:
             self.merged += c.graph
         self.findings: list[Finding] = []
+        self.explained: set = set()  # reference triples already reported (ambiguous ones)
+        self._engine = None
+
+    def engine(self):
+        """A query engine over the core joined with the batch, for the reference resolver (made on first use)."""
+        if self._engine is None:
+            self._engine = RdflibEngine.over(self.merged)
+        return self._engine
 
     def places(self, term, predicate=None, obj=None, contribution=None) -> list[tuple[Contribution | None, int | None]]:
         """Where a finding belongs: the file (and line) stating the offending triple.
@@ -184,25 +194,54 @@ _LANGUAGE_COMPONENTS = {SH.LanguageInConstraintComponent, SH.DatatypeConstraintC
 # -- the checks -------------------------------------------------------------------------------------------------
 
 
-def _labels_of_kind(graph: Graph, kind: str) -> dict[str, URIRef]:
-    out = {}
-    prefix = f"{BASE}{kind}/"
-    for s, label in graph.subject_objects(SKOS.prefLabel):
-        if str(s).startswith(prefix):
-            out[str(label)] = s
-    return out
+def _reference_fix(batch: _Batch, ref: URIRef, kind: str | None, written: str | None = None) -> str:
+    """The query parameters' "did you mean" (:func:`aiworkforce.query.resolve.resolve`) for a reference that
+    names no term: the closest labels and slugs among the terms of ``kind`` (any project term when None)."""
+    text = written or unquote(str(ref).rsplit("/", 1)[-1])
+    try:  # the text may name a term by another of its names (concern:hallucination, an alternative label)
+        term = resolve(text, engine=batch.engine(), within=f"{BASE}{kind}/" if kind else BASE, what=kind or "term")
+        return did_you_mean(term, engine=batch.engine())
+    except UsageError as exc:
+        if exc.hint and exc.hint.startswith("did you mean"):
+            return exc.hint
+    return (f"use a {kind or 'term'} of the knowledge base (`aiworkforce search ...`), or define it in the same "
+            "batch")
 
 
-def _reference_fix(batch: _Batch, ref: URIRef, kind: str) -> str:
-    wanted = normalise(str(ref).rsplit("/", 1)[-1].replace("-", " "))
-    scored = []
-    for label, term in _labels_of_kind(batch.merged, kind).items():
-        slug = str(term).rsplit("/", 1)[-1].replace("-", " ")
-        scored.append((max(similarity(wanted, normalise(label)), similarity(wanted, slug)), label, term))
-    picks = [(label, term) for score, label, term in sorted(scored, key=lambda x: (-x[0], x[1])) if score >= 0.6][:3]
-    if not picks:
-        return f"use a {kind} of the knowledge base (`aiworkforce search ...`), or define it in the same batch"
-    return "did you mean " + "; ".join(f"{_curie(term)} ({label})" for label, term in picks) + "?"
+def _is_iri_like(text: str) -> bool:
+    return bool(re.match(r"^(https?|urn):", text)) or text.partition(":")[0] in PREFIXES
+
+
+def _resolve_written(batch: _Batch) -> None:
+    """Read YAML references the way ``query -p`` reads parameters: a title, alternative title, slug (any case),
+    CURIE or IRI. A reference whose slug IRI names no term is resolved among the terms of its kind (the core and
+    the batch); one that fits several terms is an error naming them; one that fits none is left to
+    :func:`_check_references`, which suggests the closest."""
+    typed = set(batch.merged.subjects(RDF.type, None))
+    for c in batch.contributions:
+        for triple, (text, namespace) in list(c.lines.written.items()):
+            s, p, o = triple
+            if o in typed or triple not in c.graph:
+                continue
+            kind = namespace.rstrip("/").rsplit("/", 1)[-1] if namespace else None
+            try:
+                term = resolve(text, engine=batch.engine(), within=namespace or BASE, what=kind or "term")
+            except AmbiguousTermError as exc:
+                batch.report(Severity.VIOLATION, s, p, exc.message, fix=exc.hint, rule="reference", value=o, obj=o,
+                             contribution=c)
+                batch.explained.add(triple)
+                continue
+            except UsageError:
+                continue
+            line = c.lines.locate(s, p, o)
+            resolved = (s, p, URIRef(term.value))
+            c.graph.remove(triple)
+            c.graph.add(resolved)
+            if triple not in batch.core and not any(triple in other.graph for other in batch.contributions):
+                batch.merged.remove(triple)
+            batch.merged.add(resolved)
+            c.lines.add(resolved, line)
+            c.lines.written[resolved] = (text, namespace)
 
 
 def _check_blank_nodes(batch: _Batch) -> None:
@@ -225,15 +264,6 @@ def _check_blank_nodes(batch: _Batch) -> None:
                              fix="name it with a slug IRI, e.g. role:my-new-role", rule="blank-node", contribution=c)
 
 
-def _suggest_any_kind(batch: _Batch, ref: URIRef) -> str:
-    """For a bare slug whose kind cannot be known (e.g. in expected_to_understand): the terms of any kind."""
-    slug = str(ref).rsplit("/", 1)[-1]
-    found = [f"{kind}:{slug}" for kind in ("layer", "skill", "concern", "role", "sector")
-             if (URIRef(f"{BASE}{kind}/{slug}"), RDF.type, None) in batch.merged]
-    hint = "write references here as CURIEs, e.g. layer:infrastructure or skill:automation"
-    return f"did you mean {' or '.join(found)}? ({hint})" if found else hint
-
-
 def _check_references(batch: _Batch) -> None:
     """Every IRI in our namespace that a contribution points to must be a term of the core or of the batch."""
     typed = set(batch.merged.subjects(RDF.type, None))
@@ -241,21 +271,22 @@ def _check_references(batch: _Batch) -> None:
         for s, p, o in c.graph:
             if not isinstance(o, URIRef) or not str(o).startswith(BASE) or p == RDF.type:
                 continue
-            if o in typed:
+            if o in typed or (s, p, o) in batch.explained:
                 continue
             kind = str(o)[len(BASE):].split("/", 1)[0]
             if kind in ("scheme", "source") and (o, None, None) in batch.core:
                 continue
             what = kind if kind in _KIND_CLASS or kind == "source" else "term"
-            if kind in _KIND_CLASS:
-                fix = _reference_fix(batch, o, kind)
-            elif kind == "source":
+            written = c.lines.written.get((s, p, o), (None, None))[0]
+            if kind == "source":
                 fix = "use a section of ontology/sources.ttl, e.g. src:engineering-layer"
             else:
-                fix = _suggest_any_kind(batch, o)
+                fix = _reference_fix(batch, o, kind if kind in _KIND_CLASS else None, written)
+            shown = repr(written) if written and not _is_iri_like(written) and quote(written, safe="") != written \
+                else _curie(o)  # a title as written; a slug as the CURIE it was read as
             batch.report(
                 Severity.VIOLATION, s, p,
-                f"unknown {what if what != 'source' else 'article section'} {_curie(o)}: "
+                f"unknown {what if what != 'source' else 'article section'} {shown}: "
                 f"it is neither in the knowledge base nor defined in this batch",
                 fix=fix, rule="reference", value=o, obj=o, contribution=c,
             )
@@ -392,6 +423,7 @@ def check_contributions(paths: list[str | Path], core: Graph | KnowledgeGraph, *
         raise UsageError("no contribution files given", hint="aiworkforce validate FILE|DIR...")
     contributions = [load_contribution(p) for p in files]
     batch = _Batch(contributions, core.asserted if isinstance(core, KnowledgeGraph) else core)
+    _resolve_written(batch)
     _check_subjects(batch)
     _check_blank_nodes(batch)
     _check_references(batch)

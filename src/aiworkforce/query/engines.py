@@ -87,6 +87,13 @@ class RdflibEngine:
                 target.add(triple)
         self._default = default
 
+    @classmethod
+    def over(cls, graph) -> RdflibEngine:
+        """An engine that queries the rdflib ``graph`` itself (not a closure): no copy, no inferred graph."""
+        engine = cls.__new__(cls)
+        engine.dataset = engine._default = graph
+        return engine
+
     def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         from pyparsing import ParseException
 
