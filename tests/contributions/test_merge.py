@@ -336,7 +336,7 @@ def test_cli_add_reports_what_it_merged(kb, capsys):
 def test_cli_add_refused_prints_the_report_and_exits_1(kb, capsys):
     assert main(["add", str(EXAMPLES / "missing-layer.bad.yaml")]) == 1
     captured = capsys.readouterr()
-    assert "missing-layer.bad.yaml:4: violation: role:llm-evaluation-engineer aiw:inLayer" in captured.out
+    assert "missing-layer.bad.yaml:4: violation: role:llm-evaluation-engineer layers:" in captured.out
     assert captured.err.startswith("aiworkforce: error: the contributions have violations; nothing was merged")
     assert not kb.module.exists()
 
@@ -370,13 +370,42 @@ def test_new_role_never_overwrites(tmp_path, capsys):
                                        "  hint: choose another file name or remove it first\n")
 
 
-@pytest.mark.parametrize("slug", ["Bad Slug", "bad_slug", "bad-", "bad--slug", "Bad"])
-def test_new_role_refuses_a_bad_slug(slug, capsys):
-    assert main(["new-role", slug]) == 2
+@pytest.mark.parametrize("name", ["!!", "- -", "→"])
+def test_new_role_refuses_what_makes_no_slug(name, capsys):
+    assert main(["new-role", name]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == (f"aiworkforce: error: {slug!r} is not a valid slug\n"
-                            "  hint: use lowercase letters, digits and single hyphens, e.g. prompt-engineer\n")
+    assert captured.err.startswith(f"aiworkforce: error: {name.strip()!r} is neither a slug nor a title")
+
+
+@pytest.mark.parametrize("title, slug", [("AI Red Teamer", "ai-red-teamer"), ("Bad Slug", "bad-slug"),
+                                         ("bad_slug", "bad-slug"), ("MLOps / GPU Engineer", "mlops-gpu-engineer")])
+def test_new_role_takes_a_title_and_says_which_slug_it_made(title, slug, capsys):
+    assert main(["new-role", title]) == 0
+    captured = capsys.readouterr()
+    assert f"  - slug: {slug}\n" in captured.out
+    assert captured.err == f"slug: {slug} (made from the title {title!r})\n"
+    assert f"    label: {title} " in captured.out
+
+
+def test_a_slug_gets_the_title_spelt_as_the_graph_spells_its_words(kg, capsys):
+    from aiworkforce.contributions.scaffold import known_casing, title_of
+
+    casing = known_casing(kg)
+    assert {casing["ai"], casing["ml"], casing["gpu"], casing["llm"]} == {"AI", "ML", "GPU", "LLM"}
+    assert main(["new-role", "ai-red-teamer"]) == 0
+    assert "    label: AI Red Teamer " in capsys.readouterr().out
+
+    class Labels:  # the casing is read from the graph's labels, not from a list in the code
+        def engine(self):
+            return self
+
+        def query(self, _text):
+            from aiworkforce.query.results import QueryResult
+            from aiworkforce.rdf.terms import Term
+            return QueryResult("select", ("label",), ((Term.literal("XYZzy and iOS"),), (Term.literal("Ai"),)))
+
+    assert title_of("xyzzy-ios-ai-lead", known_casing(Labels())) == "XYZzy iOS Ai Lead"
 
 
 def fill_yaml(text: str) -> str:
