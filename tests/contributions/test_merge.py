@@ -462,3 +462,46 @@ def test_library_errors_carry_exit_codes():
     assert ContributionRejected.exit_code == 1
     assert InputError("x").exit_code == 2
     assert issubclass(ContributionRejected, AiworkforceError)
+
+
+# -- remove: the inverse of add ----------------------------------------------------------------------------------------
+
+
+def test_add_then_remove_gives_back_the_knowledge_base_and_refuses_what_it_cannot_take(kb, no_closure, capsys):
+    from aiworkforce.contributions.remove import remove_contributions
+
+    before = {p.name: p.read_bytes() for p in kb.folder.iterdir()}
+    add_contributions([PROMPT])
+    with_prompt = kb.module.read_bytes()
+    # refused (exit 2) or dry: nothing is written
+    assert main(["remove", "role:data-engineer"]) == 2
+    assert capsys.readouterr().err == (
+        "aiworkforce: error: role:data-engineer is part of the core knowledge base, not a contribution\n"
+        "  hint: `remove` only takes back terms merged with `aiworkforce add`; edit ontology/ by hand to change "
+        "the core\n")
+    assert main(["remove", "no-such-thing"]) == 2
+    assert "unknown contributed term 'no-such-thing'" in capsys.readouterr().err
+    assert main(["remove", "Prompt design"]) == 2  # role:prompt-engineer still needs it
+    assert capsys.readouterr().err == (
+        "aiworkforce: error: other terms still point at what you asked to remove: role:prompt-engineer "
+        "aiw:requiresEssentialSkill skill:prompt-design\n"
+        "  hint: remove those statements (or terms) first, or add --force to delete them too\n")
+    assert main(["remove", "--force", "--dry-run", "Prompt design"]) == 0
+    assert capsys.readouterr().err == (
+        "would also delete: role:prompt-engineer aiw:requiresEssentialSkill skill:prompt-design\n"
+        f"would remove 1 term (skill:prompt-design) from {kb.module} (-12 triples)\n")
+    assert kb.module.read_bytes() == with_prompt
+    # add, then remove: the module is the graph it was
+    add_contributions([MLOPS])
+    result = remove_contributions(["MLOps Engineer"])  # a title, as `query -p` takes it
+    assert (result.terms, result.detached, result.dry_run) == (("role:mlops-engineer",), (), False)
+    assert isomorphic(Graph().parse(kb.module, format="turtle"), Graph().parse(data=with_prompt, format="turtle"))
+    # --force also deletes the contributed statements that point at the term
+    result = remove_contributions(["skill:prompt-design"], force=True)
+    assert result.detached == ("role:prompt-engineer aiw:requiresEssentialSkill skill:prompt-design",)
+    remaining = Graph().parse(kb.module, format="turtle")
+    assert not any(str(o).endswith("/skill/prompt-design") for o in remaining.objects())
+    # the last contributed term out: the knowledge base is the one before the first `add`, file for file
+    assert remove_contributions(["prompt-engineer"]).terms == ("role:prompt-engineer",)
+    assert not kb.module.exists()
+    assert {p.name: p.read_bytes() for p in kb.folder.iterdir()} == before

@@ -21,15 +21,28 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from aiworkforce.contributions.merge import MODULE, render_module
-from aiworkforce.errors import UnknownTermError, UsageError
+from aiworkforce.errors import InputError, UnknownTermError, UsageError
 from aiworkforce.graph import KnowledgeGraph
-from aiworkforce.query.engines import RdflibEngine
+from aiworkforce.query.engines import OxigraphEngine, RdflibEngine
 from aiworkforce.query.resolve import resolve
 from aiworkforce.rdf.files import folder_lock, write_atomic
-from aiworkforce.rdf.load import load_core, parse_file, parse_files
+from aiworkforce.rdf.load import parse_file
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
 from aiworkforce.rdf.resources import data_dir
-from aiworkforce.rdf.terms import Term
+from aiworkforce.rdf.terms import Term, to_rdflib
+
+
+def _modules(folder: Path) -> OxigraphEngine:
+    """Every module of the knowledge-base folder, as asserted, read with pyoxigraph (fast: no rdflib parse)."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in sorted(folder.glob("*.ttl")):
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise InputError(f"cannot read the knowledge-base module: {exc}", path=path) from None
+    return OxigraphEngine.over(store)
 
 
 @dataclass(frozen=True)
@@ -45,13 +58,13 @@ def _curie(node) -> str:
     return Term.iri(str(node)).compact(PREFIXES)
 
 
-def _contributed_term(text: str, contributed: Graph, core: Graph) -> URIRef:
+def _contributed_term(text: str, contributed: Graph, core) -> URIRef:
     """The contributed term ``text`` names (title, slug, CURIE or IRI, as ``query -p`` reads them)."""
     try:
         return URIRef(resolve(text, engine=RdflibEngine.over(contributed), within=BASE, what="contributed term").value)
     except UnknownTermError as unknown:
         try:
-            term = resolve(text, engine=RdflibEngine.over(core), within=BASE)
+            term = resolve(text, engine=core, within=BASE)
         except UsageError:
             raise unknown from None
         raise UsageError(f"{_curie(term.value)} is part of the core knowledge base, not a contribution",
@@ -72,10 +85,11 @@ def remove_contributions(terms: list[str], *, into: Path | None = None, force: b
     module = folder / MODULE
     with folder_lock(folder, what="another `aiworkforce add` or `remove`"):
         contributed = parse_file(module) if module.exists() else Graph()
-        core = load_core() if folder.resolve() == shipped.resolve() else parse_files(sorted(folder.glob("*.ttl")))
+        core = _modules(folder)
         removed = {_contributed_term(text, contributed, core) for text in terms}
-        pointing = sorted({(s, p, o) for o in removed for s, p in core.subject_predicates(o) if s not in removed},
-                          key=str)
+        pointing = sorted({(to_rdflib(s), to_rdflib(p), o) for o in removed
+                           for s, p, _ in core.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", {"o": Term.iri(str(o))}).rows
+                           if to_rdflib(s) not in removed}, key=str)
         from_core = [t for t in pointing if t not in contributed]
         if from_core or (pointing and not force):
             shown = "; ".join(f"{_curie(s)} {_curie(p)} {_curie(o)}" for s, p, o in pointing[:5])

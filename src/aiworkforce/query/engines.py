@@ -39,6 +39,15 @@ class OxigraphEngine:
         self.store.bulk_load(path=str(closure), format=pyoxigraph.RdfFormat.N_TRIPLES)
         self._inferred: Path | None = Path(inferred)
 
+    @classmethod
+    def over(cls, store) -> OxigraphEngine:
+        """An engine that queries the pyoxigraph ``store`` itself (not a closure): no copy, no inferred graph."""
+        import pyoxigraph
+
+        engine = cls.__new__(cls)
+        engine._ox, engine.store, engine._inferred = pyoxigraph, store, None
+        return engine
+
     def _load_inferred(self) -> None:
         """The inferred graph is only needed by queries that name it (describe, search): load it on first use."""
         if self._inferred is not None:
