@@ -86,7 +86,10 @@ def run_query(
     query = get_query(name)
     eng = graph.engine(engine)
     bindings, cap = bind_params(query, params or {}, eng)
-    result = eng.query(query.text, bindings).without(set(bindings))
+    result = eng.query(query.text, bindings)
+    # a filter parameter left out leaves its column empty: drop it, as a bound one is dropped
+    unused = {p.name for p in query.params if p.name not in bindings and not p.limit}
+    result = result.without(set(bindings) | result.empty_columns(unused))
     caps = [c for c in (limit, cap) if c is not None]
     return result.limited(min(caps) if caps else None)
 
