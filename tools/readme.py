@@ -65,10 +65,12 @@ def queries_block() -> str:
     sections = []
     for query in catalogue().values():
         args = ["query", query.name]
-        for param in query.params:
-            if param.example is not None:
-                args += ["-p", f"{param.name}={param.example}"]
-        examples = {p.name: p.example for p in query.params if p.example is not None}
+        # the example runs with every parameter but the optional filters (optional terms), listed after it
+        shown_params = [p for p in query.params if p.example is not None and (p.required or p.kind != "term")]
+        filters = [p for p in query.params if p.example is not None and not p.required and p.kind == "term"]
+        for param in shown_params:
+            args += ["-p", f"{param.name}={param.example}"]
+        examples = {p.name: p.example for p in shown_params}
         total = len(run_query(graph, query.name, examples).rows)
         if total > MAX_ROWS:
             args += ["--limit", str(MAX_ROWS)]
@@ -76,6 +78,9 @@ def queries_block() -> str:
         shown = f"first {MAX_ROWS} of {total} rows" if total > MAX_ROWS else f"{total} row{'s' * (total != 1)}"
         text = [f"### `{query.name}`: {query.summary}", "", query.description, "", "```console",
                 f"$ {command_line(args)}", "```", "", run_cli(args).rstrip(), "", f"*({shown})*"]
+        if filters:
+            text += ["", "Optional filters: " + ", ".join(
+                f"`-p {shlex.quote(f'{p.name}={p.example}')}`" for p in filters) + "."]
         sections.append("\n".join(text))
     return "\n\n".join(sections)
 

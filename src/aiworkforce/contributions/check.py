@@ -162,8 +162,7 @@ class _Batch:
             said, advice = message, fix
             if key is not None:  # a YAML author wrote `layers:`, not aiw:inLayer
                 said = message.replace(prop, f"`{key}:`") if prop else message
-                advice = fix or (f"add `{key}:` to the entry {node_path(self.merged, term)}" if value is None
-                                 else f"change the value under `{key}:`")
+                advice = fix or _key_fix(key, node_path(self.merged, term), value, component)
             self.findings.append(Finding(
                 severity=severity, file=c.path.as_posix() if c is not None else "<batch>", line=line,
                 term=node_path(self.merged, term), property=prop, message=said, fix=advice,
@@ -171,6 +170,15 @@ class _Batch:
                                                              if not isinstance(value, Literal) else str(value)),
                 nodes=(term, predicate, value, shape), key=key,
             ))
+
+
+def _key_fix(key: str, term: str, value, component) -> str:
+    """What a YAML author does about a finding on ``key``: add it, drop extra values, or change the value."""
+    if component in (SH.MaxCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent):
+        return f"keep fewer values under `{key}:` of the entry {term}"
+    if value is None and component in (SH.MinCountConstraintComponent, SH.QualifiedMinCountConstraintComponent):
+        return f"add `{key}:` to the entry {term}"
+    return f"change the value under `{key}:`" if value is not None else f"check `{key}:` of the entry {term}"
 
 
 def _language_fix(value, component) -> str | None:
