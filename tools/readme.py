@@ -66,16 +66,21 @@ def queries_block() -> str:
     sections = []
     for query in catalogue().values():
         args = ["query", query.name]
-        for param in query.params:
-            if param.example is not None:
-                args += ["-p", f"{param.name}={param.example}"]
-        examples = {p.name: p.example for p in query.params if p.example is not None}
+        # the example runs with every parameter but the optional filters (optional terms), listed after it
+        shown_params = [p for p in query.params if p.example is not None and (p.required or p.kind != "term")]
+        filters = [p for p in query.params if p.example is not None and not p.required and p.kind == "term"]
+        for param in shown_params:
+            args += ["-p", f"{param.name}={param.example}"]
+        examples = {p.name: p.example for p in shown_params}
         total = len(run_query(graph, query.name, examples).rows)
         if total > MAX_ROWS:
             args += ["--limit", str(MAX_ROWS)]
         args += ["--format", "md"]
         text = [f"### `{query.name}`: {query.summary}", "", query.description, "", "```console",
                 f"$ {command_line(args)}", "```", "", run_cli(args).rstrip()]  # md ends with its row count
+        if filters:
+            text += ["", "Optional filters: " + ", ".join(
+                f"`-p {shlex.quote(f'{p.name}={p.example}')}`" for p in filters) + "."]
         sections.append("\n".join(text))
     return "\n\n".join(sections)
 

@@ -184,7 +184,7 @@ def test_missing_parameter_exits_2_with_an_example(run):
         (("query", "role-profile", "-p", "role=Sofware Engineer"), "did you mean: Software Engineer"),
         (("query", "role-profile", "-p", "role=Programming"), "unknown role 'Programming'"),
         (("query", "nearest-roles", "-p", "role=Data Scientist", "-p", "limit=many"), "whole number"),
-        (("query", "layers", "-p", "layer=Data"), "has no parameter 'layer'"),
+        (("query", "trends", "-p", "layer=Data"), "has no parameter 'layer'"),
         (("query", "layers", "--format", "xml"), "Invalid value for '--format'"),
         (("query", "layers", "--engine", "jena"), "Invalid value for '--engine'"),
         (("query", "layers", "--limit", "-1"), "--limit"),
@@ -357,16 +357,19 @@ def test_search_text(run, narrow):
     code, out, err = run("search", "decision", "scientist")
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split() == ["label", "type", "matched", "in", "term"]
-    assert "Data Scientist" in lines[2] and "role:data-scientist" in lines[2] and "alternative label" in lines[2]
-    assert len(lines) == 3
+    assert lines[0].split() == ["label", "type", "matched", "in", "matched", "text", "term"]
+    # one match; the table may wrap its cells at 80 columns, so read the row's words across its lines
+    words = " ".join(lines[2:]).split()
+    assert lines[2].startswith("Data Scientist ") and "aiw:Role" in lines[2]
+    assert {"alternative", "label", "Decision", "scientist"} <= set(words)  # why it matched
+    assert "role:data-" in lines[2] and sum(line.startswith("Data Scientist") for line in lines) == 1
 
 
 def test_search_json_and_limit(run):
     code, out, _ = run("search", "engineer", "--limit", "4", "--format", "json")
     data = json.loads(out)
     assert code == 0 and len(data) == 4
-    assert set(data[0]) == {"term", "label", "type", "field", "text"}
+    assert set(data[0]) == {"term", "label", "type", "field", "text", "matched"}
 
 
 def test_search_nothing_found(run):

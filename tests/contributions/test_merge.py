@@ -336,7 +336,7 @@ def test_cli_add_reports_what_it_merged(kb, capsys):
 def test_cli_add_refused_prints_the_report_and_exits_1(kb, capsys):
     assert main(["add", str(EXAMPLES / "missing-layer.bad.yaml")]) == 1
     captured = capsys.readouterr()
-    assert "missing-layer.bad.yaml:4: violation: role:llm-evaluation-engineer aiw:inLayer" in captured.out
+    assert "missing-layer.bad.yaml:4: violation: role:llm-evaluation-engineer layers:" in captured.out
     assert captured.err.startswith("aiworkforce: error: the contributions have violations; nothing was merged")
     assert not kb.module.exists()
 
@@ -370,13 +370,42 @@ def test_new_role_never_overwrites(tmp_path, capsys):
                                        "  hint: choose another file name or remove it first\n")
 
 
-@pytest.mark.parametrize("slug", ["Bad Slug", "bad_slug", "bad-", "bad--slug", "Bad"])
-def test_new_role_refuses_a_bad_slug(slug, capsys):
-    assert main(["new-role", slug]) == 2
+@pytest.mark.parametrize("name", ["!!", "?-?", "→"])
+def test_new_role_refuses_what_makes_no_slug(name, capsys):
+    assert main(["new-role", name]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == (f"aiworkforce: error: {slug!r} is not a valid slug\n"
-                            "  hint: use lowercase letters, digits and single hyphens, e.g. prompt-engineer\n")
+    assert captured.err.startswith(f"aiworkforce: error: {name.strip()!r} is neither a slug nor a title")
+
+
+@pytest.mark.parametrize("title, slug", [("AI Red Teamer", "ai-red-teamer"), ("Bad Slug", "bad-slug"),
+                                         ("bad_slug", "bad-slug"), ("MLOps / GPU Engineer", "mlops-gpu-engineer")])
+def test_new_role_takes_a_title_and_says_which_slug_it_made(title, slug, capsys):
+    assert main(["new-role", title]) == 0
+    captured = capsys.readouterr()
+    assert f"  - slug: {slug}\n" in captured.out
+    assert captured.err == f"slug: {slug} (made from the title {title!r})\n"
+    assert f"    label: {title} " in captured.out
+
+
+def test_a_slug_gets_the_title_spelt_as_the_graph_spells_its_words(kg, capsys):
+    from aiworkforce.contributions.scaffold import known_casing, title_of
+
+    casing = known_casing(kg)
+    assert {casing["ai"], casing["ml"], casing["gpu"], casing["llm"]} == {"AI", "ML", "GPU", "LLM"}
+    assert main(["new-role", "ai-red-teamer"]) == 0
+    assert "    label: AI Red Teamer " in capsys.readouterr().out
+
+    class Labels:  # the casing is read from the graph's labels, not from a list in the code
+        def engine(self):
+            return self
+
+        def query(self, _text):
+            from aiworkforce.query.results import QueryResult
+            from aiworkforce.rdf.terms import Term
+            return QueryResult("select", ("label",), ((Term.literal("XYZzy and iOS"),), (Term.literal("Ai"),)))
+
+    assert title_of("xyzzy-ios-ai-lead", known_casing(Labels())) == "XYZzy iOS Ai Lead"
 
 
 def fill_yaml(text: str) -> str:
@@ -421,8 +450,9 @@ def test_the_template_fails_until_it_is_filled_in(tmp_path, capsys, fmt, fill):
     assert main(["new-role", "prompt-engineer", "--format", fmt, "-o", str(path)]) == 0
     assert main(["validate", str(path)]) == 1
     out = capsys.readouterr().out
-    assert "violation: role:prompt-engineer aiw:inLayer" in out
-    assert "violation: role:prompt-engineer skos:definition" in out
+    # YAML reports name the keys the author fills in; Turtle reports the predicates
+    assert f"violation: role:prompt-engineer {'layers:' if fmt == 'yaml' else 'aiw:inLayer'}" in out
+    assert f"violation: role:prompt-engineer {'definition:' if fmt == 'yaml' else 'skos:definition'}" in out
     path.write_text(fill(path.read_text(encoding="utf-8")), encoding="utf-8")
     assert main(["validate", "--strict", str(path)]) == 0
     out = capsys.readouterr().out
@@ -433,3 +463,46 @@ def test_library_errors_carry_exit_codes():
     assert ContributionRejected.exit_code == 1
     assert InputError("x").exit_code == 2
     assert issubclass(ContributionRejected, AiworkforceError)
+
+
+# -- remove: the inverse of add ----------------------------------------------------------------------------------------
+
+
+def test_add_then_remove_gives_back_the_knowledge_base_and_refuses_what_it_cannot_take(kb, no_closure, capsys):
+    from aiworkforce.contributions.remove import remove_contributions
+
+    before = {p.name: p.read_bytes() for p in kb.folder.iterdir()}
+    add_contributions([PROMPT])
+    with_prompt = kb.module.read_bytes()
+    # refused (exit 2) or dry: nothing is written
+    assert main(["remove", "role:data-engineer"]) == 2
+    assert capsys.readouterr().err == (
+        "aiworkforce: error: role:data-engineer is part of the core knowledge base, not a contribution\n"
+        "  hint: `remove` only takes back terms merged with `aiworkforce add`; edit ontology/ by hand to change "
+        "the core\n")
+    assert main(["remove", "no-such-thing"]) == 2
+    assert "unknown contributed term 'no-such-thing'" in capsys.readouterr().err
+    assert main(["remove", "Prompt design"]) == 2  # role:prompt-engineer still needs it
+    assert capsys.readouterr().err == (
+        "aiworkforce: error: other terms still point at what you asked to remove: role:prompt-engineer "
+        "aiw:requiresEssentialSkill skill:prompt-design\n"
+        "  hint: remove those statements (or terms) first, or add --force to delete them too\n")
+    assert main(["remove", "--force", "--dry-run", "Prompt design"]) == 0
+    assert capsys.readouterr().err == (
+        "would also delete: role:prompt-engineer aiw:requiresEssentialSkill skill:prompt-design\n"
+        f"would remove 1 term (skill:prompt-design) from {kb.module} (-12 triples)\n")
+    assert kb.module.read_bytes() == with_prompt
+    # add, then remove: the module is the graph it was
+    add_contributions([MLOPS])
+    result = remove_contributions(["MLOps Engineer"])  # a title, as `query -p` takes it
+    assert (result.terms, result.detached, result.dry_run) == (("role:mlops-engineer",), (), False)
+    assert isomorphic(Graph().parse(kb.module, format="turtle"), Graph().parse(data=with_prompt, format="turtle"))
+    # --force also deletes the contributed statements that point at the term
+    result = remove_contributions(["skill:prompt-design"], force=True)
+    assert result.detached == ("role:prompt-engineer aiw:requiresEssentialSkill skill:prompt-design",)
+    remaining = Graph().parse(kb.module, format="turtle")
+    assert not any(str(o).endswith("/skill/prompt-design") for o in remaining.objects())
+    # the last contributed term out: the knowledge base is the one before the first `add`, file for file
+    assert remove_contributions(["prompt-engineer"]).terms == ("role:prompt-engineer",)
+    assert not kb.module.exists()
+    assert {p.name: p.read_bytes() for p in kb.folder.iterdir()} == before

@@ -70,8 +70,11 @@ def test_text_of_a_real_report(real):
     assert [b.splitlines()[0] for b in blocks if b] == [
         f"{missing}  (1 problem)", f"{near}  (1 problem)", f"{good}  (ok)",
         "3 files, 3 terms: 1 violation, 1 warning - does not conform"]
-    assert f"  {missing}:4: violation: role:llm-evaluation-engineer aiw:inLayer\n" in text
-    assert f"  {near}:5: warning: role:data-engineers skos:prefLabel\n" in text
+    # a YAML author sees the keys they wrote (from ontology/contribution-format.ttl), not the predicates
+    assert f"  {missing}:4: violation: role:llm-evaluation-engineer layers:\n" in text
+    assert "A role needs at least one `layers:` pointing to a layer" in text
+    assert "    fix: add `layers:` to the entry role:llm-evaluation-engineer\n" in text
+    assert f"  {near}:5: warning: role:data-engineers label:\n" in text
 
 
 def test_colour_codes_only_when_asked():
@@ -100,7 +103,7 @@ def test_summary_wording_singular_and_plural():
 # -- JSON -----------------------------------------------------------------------------------------------------------
 
 
-FINDING_KEYS = {"severity", "file", "line", "term", "property", "message", "fix", "rule", "value"}
+FINDING_KEYS = {"severity", "file", "line", "term", "property", "key", "message", "fix", "rule", "value"}
 
 
 def check_schema(doc: dict) -> None:
@@ -118,7 +121,7 @@ def check_schema(doc: dict) -> None:
         assert f["line"] is None or (type(f["line"]) is int and f["line"] >= 1)
         for key in ("term", "message", "rule"):
             assert isinstance(f[key], str) and f[key]
-        for key in ("property", "fix", "value"):
+        for key in ("property", "key", "fix", "value"):
             assert f[key] is None or isinstance(f[key], str)
     counts = {s: sum(1 for f in doc["findings"] if f["severity"] == s) for s in ("violation", "warning", "info")}
     assert doc["summary"] == {"violations": counts["violation"], "warnings": counts["warning"],
@@ -131,7 +134,7 @@ def test_json_of_a_synthetic_report():
     check_schema(doc)
     assert doc["findings"][0] == {
         "severity": "violation", "file": "roles/a.yaml", "line": 10, "term": "role:a",
-        "property": "aiw:requiresEssentialSkill", "message": "unknown skill skill:x: it is gone",
+        "property": "aiw:requiresEssentialSkill", "key": None, "message": "unknown skill skill:x: it is gone",
         "fix": "did you mean skill:y (Y)?", "rule": "reference", "value": "skill:x"}
     assert doc["summary"] == {"violations": 1, "warnings": 1, "infos": 1}
     assert doc["conforms"] is False
@@ -254,4 +257,4 @@ def test_cli_formats(fmt, capsys):
     elif fmt == "md":
         assert "| severity | where | term | property | problem | fix |" in out
     else:
-        assert "missing-layer.bad.yaml:4: violation: role:llm-evaluation-engineer aiw:inLayer" in out
+        assert "missing-layer.bad.yaml:4: violation: role:llm-evaluation-engineer layers:" in out

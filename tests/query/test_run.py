@@ -321,11 +321,15 @@ def test_hybrid_roles_and_the_layers_they_span(kg):
     assert all(r["spans"] for r in rows), "every hybrid spans at least one layer"
 
 
+AIW_NS = "https://w3id.org/aiworkforce/ontology#"
+
+
 def test_security_threats_by_kind(kg):
     rows = records(kg, "security-threats")
-    kinds = Counter(r["kind"] for r in rows)
+    kinds = Counter(r["kindName"] for r in rows)
     # leaking information and hallucinating unsafe output are model risks, not attacks
     assert kinds == {"AI attack surface": 2, "AI-enabled attack": 3}
+    assert {r["kind"] for r in rows} == {AIW_NS + "AIAttackSurface", AIW_NS + "AIEnabledAttack"}
     prompt = next(r for r in rows if r["threatName"] == "Prompt injection")
     assert "AI Security Specialist" in prompt["roles"].split("; ")
     assert "Prompt injection defence" in prompt["skills"].split("; ")
@@ -386,9 +390,10 @@ def test_crosswalk_uses_only_skos_match_types(kg):
 def test_concerns_by_kind(kg):
     rows = records(kg, "concerns")
     prompt = next(r for r in rows if r["concernName"] == "Prompt injection")
-    assert prompt["kind"] == "AI attack surface" and int(prompt["roles"]) == 3
-    assert Counter(r["kind"] for r in rows)["governance principle"] == 6
-    kinds = {r["concernName"]: r["kind"] for r in rows}
+    assert prompt["kindName"] == "AI attack surface" and int(prompt["roles"]) == 3
+    assert prompt["kind"] == AIW_NS + "AIAttackSurface"
+    assert Counter(r["kindName"] for r in rows)["governance principle"] == 6
+    kinds = {r["concernName"]: r["kindName"] for r in rows}
     assert kinds["Unsafe hallucinated output"] == kinds["Model information leakage"] == "AI model risk"
 
 
@@ -455,7 +460,7 @@ def test_unknown_parameter_is_a_usage_error_listing_the_declared_ones(kg):
 
 def test_parameter_given_to_a_query_without_parameters_is_refused(kg):
     with pytest.raises(UsageError) as info:
-        run_query(kg, "layers", {"layer": "Data"})
+        run_query(kg, "trends", {"layer": "Data"})
     assert "none" in info.value.hint
 
 

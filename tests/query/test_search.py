@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
 from aiworkforce.errors import UsageError
@@ -89,3 +94,44 @@ def test_both_engines_find_the_same(kg):
         ox = sorted((m.score, m.term.value, m.field, m.text) for m in search(kg, text, limit=None))
         rd = sorted((m.score, m.term.value, m.field, m.text) for m in search(kg, text, limit=None, engine="rdflib"))
         assert ox == rd, text
+
+
+# -- whole words and word beginnings, ranked, with the reason -------------------------------------------------------
+
+
+def test_words_match_whole_words_or_their_beginnings_never_inside_a_word(kg):
+    # "shared" holds "red" and "teams" holds "team": neither is a word starting with "red"
+    found = terms(search(kg, "red team", limit=None))
+    for inside in ("skill/collaboration", "skill/data-distribution", "skill/deployment-standardisation"):
+        assert BASE + inside not in found
+    teams = search(kg, "team", limit=None)
+    assert BASE + "skill/collaboration" in terms(teams), "a word's beginning matches: team -> teams"
+    assert all(re.search(r"(?<![^\W_])team", m.text, re.IGNORECASE) for m in teams)
+    assert ROLE + "data-scientist" in terms(search(kg, "decision sci"))
+
+
+def test_exact_labels_then_alternative_labels_then_definitions(kg):
+    matches = search(kg, "security", limit=None)
+    fields = [m.field for m in matches]
+    assert fields == sorted(fields, key=["label", "alternative label", "definition"].index)
+    assert matches[0].field == "label" and matches[0].text.casefold().startswith("security")
+    assert {"label", "alternative label", "definition"} <= set(fields)
+
+
+def test_each_match_says_why(kg):
+    for match in search(kg, "gpu clust", limit=None):
+        if match.field == "definition":
+            assert match.matched != match.text and match.matched.strip(".") in match.text
+        else:
+            assert match.matched == match.text
+        assert re.search(r"(?<![^\W_])gpu", match.matched, re.IGNORECASE)
+        assert re.search(r"(?<![^\W_])clust", match.matched, re.IGNORECASE)
+
+
+def test_search_on_a_warm_cache_never_imports_rdflib(kg):
+    kg.closure()
+    code = ("import sys, io, contextlib\nfrom aiworkforce.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n    rc = main(['search', 'red', 'team'])\n"
+            "print(rc, 'rdflib' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, check=True)
+    assert done.stdout.split() == ["0", "False"], done.stdout + done.stderr

@@ -235,19 +235,21 @@ def explain(
 
 @app.command()
 def search(
-    text: Annotated[list[str], typer.Argument(help="Words to look for in labels, alternative labels and definitions.")],
+    text: Annotated[list[str], typer.Argument(help="Words (or beginnings of words) to look for in labels, alternative labels and definitions.")],
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Show at most N matches.")] = 25,
     fmt: Annotated[TextOrJson, typer.Option("--format", "-f", help="Output format.")] = TextOrJson.text,
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
 ) -> None:
-    """Find terms whose label, alternative label or definition contains every word given."""
+    """Find terms whose label, alternative label or definition holds every word given, as a word or the start of
+    one; exact titles first, then alternative titles, then definitions, each with the text that matched."""
     from aiworkforce.rdf.prefixes import PREFIXES
     from aiworkforce.query.search import search as run_search
 
     matches = run_search(KnowledgeGraph(), " ".join(text), limit=limit, engine=engine.value)
     if fmt is TextOrJson.json:
         typer.echo(json.dumps([{"term": m.term.value, "label": m.label,
-                                "type": m.type.value if m.type else None, "field": m.field, "text": m.text}
+                                "type": m.type.value if m.type else None, "field": m.field, "text": m.text,
+                                "matched": m.matched}
                                for m in matches], indent=2, ensure_ascii=False))
         return
     if not matches:
@@ -255,7 +257,7 @@ def search(
         return
     from aiworkforce.present.tables import table
 
-    typer.echo(table(["label", "type", "matched in", "term"],
-                     [[m.label, m.type.compact(PREFIXES) if m.type else "", m.field, m.term.compact(PREFIXES)]
-                      for m in matches]))
+    typer.echo(table(["label", "type", "matched in", "matched text", "term"],
+                     [[m.label, m.type.compact(PREFIXES) if m.type else "", m.field,
+                       "" if m.field == "label" else m.matched, m.term.compact(PREFIXES)] for m in matches]))
 

@@ -15,9 +15,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF, SH, SKOS
 
 from aiworkforce.contributions.read import (
     Contribution,
@@ -25,9 +26,11 @@ from aiworkforce.contributions.read import (
     load_contribution,
     node_path,
 )
-from aiworkforce.errors import UsageError
+from aiworkforce.contributions.yamlformat import yaml_format
+from aiworkforce.errors import AmbiguousTermError, UsageError
 from aiworkforce.graph import KnowledgeGraph
-from aiworkforce.query.resolve import normalise, similarity
+from aiworkforce.query.engines import RdflibEngine
+from aiworkforce.query.resolve import did_you_mean, normalise, resolve
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
 from aiworkforce.rdf.terms import Term
 from aiworkforce.validation.registry import SHACL_ENGINES
@@ -55,12 +58,14 @@ class Finding:
     rule: str = ""
     value: str | None = None
     nodes: tuple = field(default=(), compare=False, repr=False)  # (focus, path, value, shape) rdflib nodes
+    #: in a YAML file, the key the property is written under (``layers`` for aiw:inLayer)
+    key: str | None = None
 
     def as_dict(self) -> dict:
         return {
             "severity": self.severity.value.lower(), "file": self.file, "line": self.line, "term": self.term,
-            "property": self.property, "message": self.message, "fix": self.fix, "rule": self.rule,
-            "value": self.value,
+            "property": self.property, "key": self.key, "message": self.message, "fix": self.fix,
+            "rule": self.rule, "value": self.value,
         }
 
 
@@ -107,10 +112,23 @@ class _Batch:
         for c in contributions:
             self.merged += c.graph
         self.findings: list[Finding] = []
+        self.explained: set = set()  # reference triples already reported (ambiguous ones)
+        self._engine = None
 
-    def where(self, term, predicate=None, obj=None, contribution=None) -> tuple[str, int | None]:
+    def engine(self):
+        """A query engine over the core joined with the batch, for the reference resolver (made on first use)."""
+        if self._engine is None:
+            self._engine = RdflibEngine.over(self.merged)
+        return self._engine
+
+    def places(self, term, predicate=None, obj=None, contribution=None) -> list[tuple[Contribution | None, int | None]]:
+        """Where a finding belongs: the file (and line) stating the offending triple.
+
+        When several files of a batch describe the same term, a finding about one statement goes to every file
+        that makes it (else to the file stating the property, else to the term's first definition), never to a
+        file that merely shares the subject."""
         if contribution is not None:
-            return contribution.path.as_posix(), contribution.lines.locate(term, predicate, obj)
+            return [(contribution, contribution.lines.locate(term, predicate, obj))]
         node = term
         while isinstance(node, BNode):  # a blank node is reported on the named subject that holds it
             parents = list(self.merged.subject_predicates(node))
@@ -118,45 +136,120 @@ class _Batch:
                 break
             node, predicate = parents[0]
             obj = None
-        c = self.owner.get(node)
-        if c is None:
-            return (self.contributions[0].path.as_posix() if self.contributions else "<batch>"), None
-        return c.path.as_posix(), c.lines.locate(node, predicate, obj)
+        stating = self.stating(node, predicate, obj)
+        if not stating:
+            return [(self.contributions[0] if self.contributions else None, None)]
+        return [(c, c.lines.locate(node, predicate, obj)) for c in stating]
+
+    def stating(self, node, predicate=None, obj=None) -> list[Contribution]:
+        """The contributions stating ``(node, predicate, obj)``, else ``(node, predicate, *)``, else defining
+        ``node`` first."""
+        if predicate is not None:
+            patterns = ((node, predicate, obj), (node, predicate, None)) if obj is not None else ((node, predicate, None),)
+            for pattern in patterns:
+                found = [c for c in self.contributions if pattern in c.graph]
+                if found:
+                    return found
+        owner = self.owner.get(node)
+        return [owner] if owner is not None else []
 
     def report(self, severity, term, predicate, message, fix=None, rule="", value=None, obj=None,
-               contribution=None, shape=None) -> None:
-        file, line = self.where(term, predicate, obj, contribution)
-        self.findings.append(Finding(
-            severity=severity, file=file, line=line, term=node_path(self.merged, term),
-            property=_curie(predicate) if predicate is not None else None, message=message, fix=fix, rule=rule,
-            value=None if value is None else (node_path(self.merged, value) if not isinstance(value, Literal)
-                                              else str(value)),
-            nodes=(term, predicate, value, shape),
-        ))
+               contribution=None, shape=None, component=None) -> None:
+        prop = _curie(predicate) if predicate is not None else None
+        fix = fix or _language_fix(value, component)
+        for c, line in self.places(term, predicate, obj, contribution):
+            key = yaml_format().key(predicate) if c is not None and c.format == "yaml" else None
+            said, advice = message, fix
+            if key is not None:  # a YAML author wrote `layers:`, not aiw:inLayer
+                said = message.replace(prop, f"`{key}:`") if prop else message
+                advice = fix or _key_fix(key, node_path(self.merged, term), value, component)
+            self.findings.append(Finding(
+                severity=severity, file=c.path.as_posix() if c is not None else "<batch>", line=line,
+                term=node_path(self.merged, term), property=prop, message=said, fix=advice,
+                rule=rule, value=None if value is None else (node_path(self.merged, value)
+                                                             if not isinstance(value, Literal) else str(value)),
+                nodes=(term, predicate, value, shape), key=key,
+            ))
+
+
+def _key_fix(key: str, term: str, value, component) -> str:
+    """What a YAML author does about a finding on ``key``: add it, drop extra values, or change the value."""
+    if component in (SH.MaxCountConstraintComponent, SH.QualifiedMaxCountConstraintComponent):
+        return f"keep fewer values under `{key}:` of the entry {term}"
+    if value is None and component in (SH.MinCountConstraintComponent, SH.QualifiedMinCountConstraintComponent):
+        return f"add `{key}:` to the entry {term}"
+    return f"change the value under `{key}:`" if value is not None else f"check `{key}:` of the entry {term}"
+
+
+def _language_fix(value, component) -> str | None:
+    """For a literal refused for its language tag or datatype: what was found, and the English form to write."""
+    if not isinstance(value, Literal) or value.language == "en" or component not in _LANGUAGE_COMPONENTS:
+        return None
+    text = str(value)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    if value.language:
+        found = f'"{shown}"@{value.language} (language tag @{value.language})'
+    elif value.datatype is not None:
+        found = f'"{shown}"^^{_curie(value.datatype)} (a typed value, no language tag)'
+    else:
+        found = f'"{shown}" with no language tag'
+    return f'found {found}: write the text in English and tag it @en, e.g. "{shown}"@en'
+
+
+_LANGUAGE_COMPONENTS = {SH.LanguageInConstraintComponent, SH.DatatypeConstraintComponent}
 
 
 # -- the checks -------------------------------------------------------------------------------------------------
 
 
-def _labels_of_kind(graph: Graph, kind: str) -> dict[str, URIRef]:
-    out = {}
-    prefix = f"{BASE}{kind}/"
-    for s, label in graph.subject_objects(SKOS.prefLabel):
-        if str(s).startswith(prefix):
-            out[str(label)] = s
-    return out
+def _reference_fix(batch: _Batch, ref: URIRef, kind: str | None, written: str | None = None) -> str:
+    """The query parameters' "did you mean" (:func:`aiworkforce.query.resolve.resolve`) for a reference that
+    names no term: the closest labels and slugs among the terms of ``kind`` (any project term when None)."""
+    text = written or unquote(str(ref).rsplit("/", 1)[-1])
+    try:  # the text may name a term by another of its names (concern:hallucination, an alternative label)
+        term = resolve(text, engine=batch.engine(), within=f"{BASE}{kind}/" if kind else BASE, what=kind or "term")
+        return did_you_mean(term, engine=batch.engine())
+    except UsageError as exc:
+        if exc.hint and exc.hint.startswith("did you mean"):
+            return exc.hint
+    return (f"use a {kind or 'term'} of the knowledge base (`aiworkforce search ...`), or define it in the same "
+            "batch")
 
 
-def _reference_fix(batch: _Batch, ref: URIRef, kind: str) -> str:
-    wanted = normalise(str(ref).rsplit("/", 1)[-1].replace("-", " "))
-    scored = []
-    for label, term in _labels_of_kind(batch.merged, kind).items():
-        slug = str(term).rsplit("/", 1)[-1].replace("-", " ")
-        scored.append((max(similarity(wanted, normalise(label)), similarity(wanted, slug)), label, term))
-    picks = [(label, term) for score, label, term in sorted(scored, key=lambda x: (-x[0], x[1])) if score >= 0.6][:3]
-    if not picks:
-        return f"use a {kind} of the knowledge base (`aiworkforce search ...`), or define it in the same batch"
-    return "did you mean " + "; ".join(f"{_curie(term)} ({label})" for label, term in picks) + "?"
+def _is_iri_like(text: str) -> bool:
+    return bool(re.match(r"^(https?|urn):", text)) or text.partition(":")[0] in PREFIXES
+
+
+def _resolve_written(batch: _Batch) -> None:
+    """Read YAML references the way ``query -p`` reads parameters: a title, alternative title, slug (any case),
+    CURIE or IRI. A reference whose slug IRI names no term is resolved among the terms of its kind (the core and
+    the batch); one that fits several terms is an error naming them; one that fits none is left to
+    :func:`_check_references`, which suggests the closest."""
+    typed = set(batch.merged.subjects(RDF.type, None))
+    for c in batch.contributions:
+        for triple, (text, namespace) in list(c.lines.written.items()):
+            s, p, o = triple
+            if o in typed or triple not in c.graph:
+                continue
+            kind = namespace.rstrip("/").rsplit("/", 1)[-1] if namespace else None
+            try:
+                term = resolve(text, engine=batch.engine(), within=namespace or BASE, what=kind or "term")
+            except AmbiguousTermError as exc:
+                batch.report(Severity.VIOLATION, s, p, exc.message, fix=exc.hint, rule="reference", value=o, obj=o,
+                             contribution=c)
+                batch.explained.add(triple)
+                continue
+            except UsageError:
+                continue
+            line = c.lines.locate(s, p, o)
+            resolved = (s, p, URIRef(term.value))
+            c.graph.remove(triple)
+            c.graph.add(resolved)
+            if triple not in batch.core and not any(triple in other.graph for other in batch.contributions):
+                batch.merged.remove(triple)
+            batch.merged.add(resolved)
+            c.lines.add(resolved, line)
+            c.lines.written[resolved] = (text, namespace)
 
 
 def _check_blank_nodes(batch: _Batch) -> None:
@@ -179,15 +272,6 @@ def _check_blank_nodes(batch: _Batch) -> None:
                              fix="name it with a slug IRI, e.g. role:my-new-role", rule="blank-node", contribution=c)
 
 
-def _suggest_any_kind(batch: _Batch, ref: URIRef) -> str:
-    """For a bare slug whose kind cannot be known (e.g. in expected_to_understand): the terms of any kind."""
-    slug = str(ref).rsplit("/", 1)[-1]
-    found = [f"{kind}:{slug}" for kind in ("layer", "skill", "concern", "role", "sector")
-             if (URIRef(f"{BASE}{kind}/{slug}"), RDF.type, None) in batch.merged]
-    hint = "write references here as CURIEs, e.g. layer:infrastructure or skill:automation"
-    return f"did you mean {' or '.join(found)}? ({hint})" if found else hint
-
-
 def _check_references(batch: _Batch) -> None:
     """Every IRI in our namespace that a contribution points to must be a term of the core or of the batch."""
     typed = set(batch.merged.subjects(RDF.type, None))
@@ -195,23 +279,24 @@ def _check_references(batch: _Batch) -> None:
         for s, p, o in c.graph:
             if not isinstance(o, URIRef) or not str(o).startswith(BASE) or p == RDF.type:
                 continue
-            if o in typed:
+            if o in typed or (s, p, o) in batch.explained:
                 continue
             kind = str(o)[len(BASE):].split("/", 1)[0]
             if kind in ("scheme", "source") and (o, None, None) in batch.core:
                 continue
             what = kind if kind in _KIND_CLASS or kind == "source" else "term"
-            if kind in _KIND_CLASS:
-                fix = _reference_fix(batch, o, kind)
-            elif kind == "source":
+            written = c.lines.written.get((s, p, o), (None, None))[0]
+            if kind == "source":
                 fix = "use a section of ontology/sources.ttl, e.g. src:engineering-layer"
             else:
-                fix = _suggest_any_kind(batch, o)
+                fix = _reference_fix(batch, o, kind if kind in _KIND_CLASS else None, written)
+            shown = repr(written) if written and not _is_iri_like(written) and quote(written, safe="") != written \
+                else _curie(o)  # a title as written; a slug as the CURIE it was read as
             batch.report(
                 Severity.VIOLATION, s, p,
-                f"unknown {what if what != 'source' else 'article section'} {_curie(o)}: "
+                f"unknown {what if what != 'source' else 'article section'} {shown}: "
                 f"it is neither in the knowledge base nor defined in this batch",
-                fix=fix, rule="reference", value=o, obj=o,
+                fix=fix, rule="reference", value=o, obj=o, contribution=c,
             )
 
 
@@ -223,7 +308,7 @@ def _check_subjects(batch: _Batch) -> None:
                 batch.report(Severity.VIOLATION, term, None,
                              f"{_curie(term)} already exists in the knowledge base",
                              fix="choose a new slug, or edit the existing definition in ontology/ instead",
-                             rule="duplicate-iri")
+                             rule="duplicate-iri", contribution=c)
             elif batch.owner.get(term) is not c and str(term).startswith(BASE):
                 batch.report(Severity.VIOLATION, term, None,
                              f"{_curie(term)} is already defined in {batch.owner[term].path.as_posix()}",
@@ -240,7 +325,7 @@ def _check_subjects(batch: _Batch) -> None:
             if (term, RDF.type, None) not in batch.merged:
                 batch.report(Severity.VIOLATION, term, RDF.type,
                              f"{_curie(term)} does not say what it is",
-                             fix="add `a aiw:Role` (or aiw:Skill, aiw:Concern, ...)", rule="untyped")
+                             fix="add `a aiw:Role` (or aiw:Skill, aiw:Concern, ...)", rule="untyped", contribution=c)
 
 
 def _check_duplicate_labels(batch: _Batch) -> None:
@@ -262,7 +347,7 @@ def _check_duplicate_labels(batch: _Batch) -> None:
                              f"the title \"{label}\" is already used by {_curie(twin)} "
                              f"({batch.core.value(twin, SKOS.prefLabel)})",
                              fix="if it is the same role, extend the existing one; otherwise choose a distinct title",
-                             rule="duplicate-label", value=label, obj=label)
+                             rule="duplicate-label", value=label, obj=label, contribution=c)
                 continue
             close = difflib.get_close_matches(norm, list(existing), n=1, cutoff=0.92)
             if close and existing[close[0]] != s:
@@ -271,12 +356,13 @@ def _check_duplicate_labels(batch: _Batch) -> None:
                              f"the title \"{label}\" is nearly the same as that of {_curie(twin)} "
                              f"({batch.core.value(twin, SKOS.prefLabel)})",
                              fix="make sure this is a different role; if not, extend the existing one",
-                             rule="near-duplicate-label", value=label, obj=label)
+                             rule="near-duplicate-label", value=label, obj=label, contribution=c)
             other = seen.get(norm)
             if other is not None and other != s:
                 batch.report(Severity.VIOLATION, s, SKOS.prefLabel,
                              f"the title \"{label}\" is also given to {_curie(other)} in this batch",
-                             fix="give each term its own title", rule="duplicate-label", value=label, obj=label)
+                             fix="give each term its own title", rule="duplicate-label", value=label, obj=label,
+                             contribution=c)
             seen.setdefault(norm, s)
 
 
@@ -304,7 +390,7 @@ def _check_shapes(batch: _Batch, shapes: Graph | None, engine: str = "sparql") -
             continue
         predicate = problem.path if isinstance(problem.path, URIRef) else _pick_path(batch, problem)
         batch.report(problem.severity, problem.focus, predicate, problem.message, rule=_curie(problem.shape),
-                     value=problem.value, obj=problem.value, shape=problem.shape)
+                     value=problem.value, obj=problem.value, shape=problem.shape, component=problem.component)
     return report_graph
 
 
@@ -345,6 +431,7 @@ def check_contributions(paths: list[str | Path], core: Graph | KnowledgeGraph, *
         raise UsageError("no contribution files given", hint="aiworkforce validate FILE|DIR...")
     contributions = [load_contribution(p) for p in files]
     batch = _Batch(contributions, core.asserted if isinstance(core, KnowledgeGraph) else core)
+    _resolve_written(batch)
     _check_subjects(batch)
     _check_blank_nodes(batch)
     _check_references(batch)

@@ -14,7 +14,7 @@ schema is (see CONTRIBUTING.md)::
         definition: ...             # required: 1-3 sentences in your own words
         hybrid: false               # true (or kind: hybrid) for a hybrid role (then use combines / combines_expertise)
         layers: [engineering]       # required: layer slugs, CURIEs or IRIs
-        essential_skills: [...]     # skill slugs, CURIEs or IRIs (at least three)
+        essential_skills: [...]     # skills by title, slug, CURIE or IRI (at least three), as `-p` takes them
         optional_skills: [...]
         specialises: [...]          # broader roles
         overlaps: [...]             # roles whose work blurs with this one
@@ -98,6 +98,8 @@ class LineIndex:
     subjects: dict = field(default_factory=dict)
     triples: dict = field(default_factory=dict)
     properties: dict = field(default_factory=dict)
+    #: for a YAML reference: triple -> (the text as written, the namespace a bare slug is read in, or None)
+    written: dict = field(default_factory=dict)
 
     def add(self, triple: tuple, line: int | None) -> None:
         if line is None:
@@ -357,7 +359,9 @@ class _YamlReader:
         self.common(node, fmt, item, what)
         for key, spec in fmt.lists.items():
             for ref in self.texts(item.get(key), key):
-                self.add(node, spec.predicate, reference(ref.value, spec.namespace), ref.line)
+                triple = (node, spec.predicate, reference(ref.value, spec.namespace))
+                self.add(*triple, ref.line)
+                self.lines.written.setdefault(triple, (ref.value.strip(), spec.namespace))
         return node
 
     def role(self, loc: _Loc) -> None:

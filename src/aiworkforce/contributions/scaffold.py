@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
 
 from aiworkforce.errors import UsageError
 
@@ -77,12 +81,73 @@ role:{slug}
 """
 
 
-def role_template(slug: str, fmt: str = "yaml") -> str:
+@dataclass(frozen=True)
+class RoleTemplate:
+    slug: str
+    label: str
+    text: str
+    derived_slug: bool  # the slug was made from a title the user typed
+
+
+_LABELS = """
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label WHERE { ?term skos:prefLabel|skos:altLabel ?label }"""
+
+
+def known_casing(graph) -> dict[str, str]:
+    """How the knowledge graph's own titles write words that are not simply capitalised: {"ai": "AI", "mlops":
+    "MLOps", "gpu": "GPU", ...}, the most frequent spelling of each, read from ``graph``'s labels."""
+    seen: dict[str, Counter] = {}
+    for (label,) in graph.engine().query(_LABELS).rows:
+        for word in re.findall(r"[^\W_]+", label.value):
+            if word not in (word.lower(), word.capitalize()):
+                seen.setdefault(word.lower(), Counter())[word] += 1
+    return {key: forms.most_common(1)[0][0] for key, forms in seen.items()}
+
+
+def slugify(title: str) -> str:
+    """The slug of a title: "AI Red Teamer" -> "ai-red-teamer" (ASCII letters and digits, single hyphens)."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def title_of(slug: str, casing: dict[str, str] | None = None) -> str:
+    """A title for a slug, spelling known words as the knowledge graph does: "ai-red-teamer" -> "AI Red Teamer"."""
+    casing = casing or {}
+    return " ".join(casing.get(word, word.capitalize()) for word in slug.split("-"))
+
+
+def new_role(name: str, fmt: str = "yaml", *, graph=None) -> RoleTemplate:
+    """A template for a new role named by its slug (``ai-red-teamer``) or its title (``"AI Red Teamer"``, whose
+    slug is derived). The title made from a slug spells words as the labels of ``graph`` (a
+    :class:`~aiworkforce.graph.KnowledgeGraph`) do: "AI Red Teamer", not "Ai Red Teamer"."""
+    name = name.strip()
+    if _SLUG.match(name):
+        slug, label, derived = name, title_of(name, known_casing(graph) if graph is not None else None), False
+    else:
+        slug, label, derived = slugify(name), " ".join(name.split()), True
+        if not _SLUG.match(slug):
+            raise UsageError(f"{name!r} is neither a slug nor a title a slug can be made from",
+                             hint="use letters and digits, e.g. `aiworkforce new-role \"AI Red Teamer\"` or "
+                                  "`aiworkforce new-role ai-red-teamer`")
+    return RoleTemplate(slug, label, _fill(slug, label, fmt), derived)
+
+
+def role_template(slug: str, fmt: str = "yaml", *, casing: dict[str, str] | None = None) -> str:
     """A commented template for the role ``slug`` in ``fmt`` (yaml or ttl)."""
     if not _SLUG.match(slug):
-        raise UsageError(f"{slug!r} is not a valid slug",
-                         hint="use lowercase letters, digits and single hyphens, e.g. prompt-engineer")
+        hint = "use lowercase letters, digits and single hyphens, e.g. prompt-engineer"
+        if slugify(slug) and _SLUG.match(slugify(slug)):
+            hint = f"use the slug {slugify(slug)} (or give the title to `aiworkforce new-role`)"
+        raise UsageError(f"{slug!r} is not a valid slug", hint=hint)
+    return _fill(slug, title_of(slug, casing), fmt)
+
+
+def _fill(slug: str, label: str, fmt: str) -> str:
     if fmt not in ("yaml", "ttl"):
         raise UsageError(f"unknown template format {fmt!r}", hint="choose yaml or ttl")
-    label = " ".join(word.capitalize() for word in slug.split("-"))
+    if fmt == "ttl":
+        label = label.replace("\\", "\\\\").replace('"', '\\"')
+    elif re.search(r"[:#\[\]{},&*!|>'\"%@`]", label):  # quoted, so that YAML reads it as plain text
+        label = json.dumps(label, ensure_ascii=False)
     return (YAML_TEMPLATE if fmt == "yaml" else TTL_TEMPLATE).format(slug=slug, label=label)

@@ -71,6 +71,12 @@ class ReferenceClass:
 class YamlFormat:
     entries: dict[str, EntryFormat]          # by the entry's singular name: "role", "skill", "concern"
     references: tuple[ReferenceClass, ...]
+    #: the YAML key that states each property (aiw:inLayer -> "layers"), for reports on YAML files
+    keys: dict[URIRef, str] = field(default_factory=dict)
+
+    def key(self, predicate) -> str | None:
+        """The YAML key a property is written under, or None when YAML has no key for it."""
+        return self.keys.get(URIRef(str(predicate))) if predicate is not None else None
 
     def entry(self, name: str) -> EntryFormat:
         return self.entries[name]
@@ -103,7 +109,10 @@ def yaml_format() -> YamlFormat:
             SELECT ?cls ?space ?scheme WHERE {
               ?cls rdfs:subClassOf+ aiw:ReferenceOccupation ; aiw:iriSpace ?space ; aiw:memberScheme ?scheme .
             } ORDER BY ?space"""))
-    return YamlFormat({entry.singular: entry for entry in entries}, references)
+    keys = {URIRef(prop): key for prop, key in _rows(store, """
+            SELECT ?prop ?key WHERE { ?prop aiw:yamlKey ?key FILTER NOT EXISTS { ?prop aiw:iriSpace ?space } }
+            ORDER BY ?prop""")}
+    return YamlFormat({entry.singular: entry for entry in entries}, references, keys)
 
 
 def _entry(store: ox.Store, cls: str, key: str, space: str, scheme: str) -> EntryFormat:

@@ -12,6 +12,7 @@ The JSON document is a stable interface (``schema_version`` 1)::
         {"severity": "violation",        # violation | warning | info
          "file": "roles/new.yaml", "line": 10,
          "term": "role:prompt-engineer", "property": "aiw:requiresEssentialSkill",
+         "key": "essential_skills",      # in a YAML file: the key the property is written under, else null
          "message": "unknown skill skill:llm-eval: ...", "fix": "did you mean skill:output-evaluation (...)?",
          "rule": "reference",            # a check name or the CURIE of the SHACL shape
          "value": "skill:llm-eval"}
@@ -43,6 +44,11 @@ def _summary(report: ContributionReport) -> str:
             f"{v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)} - {verdict}")
 
 
+def _where_said(finding) -> str:
+    """The property as the author wrote it: the YAML key (``layers:``) in a YAML file, else its CURIE."""
+    return f"{finding.key}:" if finding.key else finding.property
+
+
 def render_text(report: ContributionReport, *, colour: bool = False) -> str:
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
@@ -54,7 +60,7 @@ def render_text(report: ContributionReport, *, colour: bool = False) -> str:
         for f in findings:
             where = f"{file}:{f.line}" if f.line else file
             label = paint(f.severity.value.lower(), _COLOURS[f.severity])
-            subject = f.term + (f" {f.property}" if f.property else "")
+            subject = f.term + (f" {_where_said(f)}" if f.property else "")
             lines.append(f"  {where}: {label}: {subject}")
             lines.append(f"    {f.message}")
             if f.fix:
@@ -87,7 +93,7 @@ def render_md(report: ContributionReport) -> str:
 
         for f in report.findings:
             where = f"`{f.file}:{f.line}`" if f.line else f"`{f.file}`"
-            out.append(f"| {f.severity.value.lower()} | {where} | `{f.term}` | {esc(f.property and f'`{f.property}`')} "
+            out.append(f"| {f.severity.value.lower()} | {where} | `{f.term}` | {esc(f.property and f'`{_where_said(f)}`')} "
                        f"| {esc(f.message)} | {esc(f.fix)} |")
     return "\n".join(out) + "\n"
 

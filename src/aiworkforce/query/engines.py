@@ -40,6 +40,15 @@ class OxigraphEngine:
         self.store.bulk_load(path=str(closure), format=pyoxigraph.RdfFormat.N_TRIPLES)
         self._inferred: Path | None = Path(inferred)
 
+    @classmethod
+    def over(cls, store) -> OxigraphEngine:
+        """An engine that queries the pyoxigraph ``store`` itself (not a closure): no copy, no inferred graph."""
+        import pyoxigraph
+
+        engine = cls.__new__(cls)
+        engine._ox, engine.store, engine._inferred = pyoxigraph, store, None
+        return engine
+
     def _load_inferred(self) -> None:
         """The inferred graph is only needed by queries that name it (describe, search): load it on first use."""
         if self._inferred is not None:
@@ -87,6 +96,13 @@ class RdflibEngine:
             for triple in graph:
                 target.add(triple)
         self._default = default
+
+    @classmethod
+    def over(cls, graph) -> RdflibEngine:
+        """An engine that queries the rdflib ``graph`` itself (not a closure): no copy, no inferred graph."""
+        engine = cls.__new__(cls)
+        engine.dataset = engine._default = graph
+        return engine
 
     def query(self, text: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         from pyparsing import ParseException

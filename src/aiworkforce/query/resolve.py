@@ -65,16 +65,27 @@ def _described(engine, iri: str) -> bool:
     return bool(result.boolean)
 
 
-def _show(c: Candidate) -> str:
+def show(c: Candidate) -> str:
     return f"{c.label} ({Term.iri(c.term.value).compact(PREFIXES)})"
 
 
-def resolve(value: str, *, engine, cls: str | None = None, what: str = "term") -> Term:
-    """Resolve ``value`` to the one term of class ``cls`` (a full IRI; any class when None) it names."""
+def did_you_mean(term: Term, *, engine) -> str:
+    """The suggestion naming one term, worded as for an unknown value: "did you mean: Title (prefix:slug)?"."""
+    label = next((c for c in _candidates(engine, None) if c.term == term and c.kind == "pref"), None)
+    return f"did you mean: {show(label) if label else Term.iri(term.value).compact(PREFIXES)}?"
+
+
+def resolve(value: str, *, engine, cls: str | None = None, what: str = "term", within: str | None = None) -> Term:
+    """Resolve ``value`` to the one term of class ``cls`` (a full IRI; any class when None) it names.
+
+    ``within`` (an IRI prefix such as ``https://w3id.org/aiworkforce/skill/``) keeps only the terms named in it:
+    a contribution's ``essential_skills:`` resolves among skills even where the graph is not reasoned."""
     text = value.strip()
     if not text:
         raise UsageError(f"empty {what}", hint=f"give a {what} by name, slug, CURIE or IRI")
     candidates = _candidates(engine, cls)
+    if within:
+        candidates = [c for c in candidates if c.term.value.startswith(within)]
     by_term: dict[str, Candidate] = {}
     for c in candidates:
         if c.kind == "pref" or c.term.value not in by_term:
@@ -84,14 +95,15 @@ def resolve(value: str, *, engine, cls: str | None = None, what: str = "term") -
     if iri is not None:
         if iri in by_term:
             return Term.iri(iri)
-        if cls is None and _described(engine, iri):  # any described IRI, labelled or not (e.g. the ontology)
+        if cls is None and not within and _described(engine, iri):  # any described IRI, labelled or not (e.g. the ontology)
             return Term.iri(iri)
         raise UnknownTermError(f"{text!r} is not a known {what}", hint=_suggest(text, candidates, what))
 
     norm = normalise(text)
     matches = {c.term.value for c in candidates if normalise(c.label) == norm}
-    if _SLUG.match(text):
-        matches |= {t for t in by_term if t.rsplit("/", 1)[-1] == text or t.rsplit("#", 1)[-1] == text}
+    if _SLUG.match(text.lower()):  # slugs are lowercase; "Adversarial-Robustness" means the same one
+        slug = text.lower()
+        matches |= {t for t in by_term if t.rsplit("/", 1)[-1] == slug or t.rsplit("#", 1)[-1] == slug}
     if len(matches) > 1:  # prefer the project's own term over an official occupation with the same title
         own = {m for m in matches if m.startswith(BASE)}
         if len(own) == 1:
@@ -99,7 +111,7 @@ def resolve(value: str, *, engine, cls: str | None = None, what: str = "term") -
     if len(matches) == 1:
         return Term.iri(matches.pop())
     if matches:
-        listed = "; ".join(sorted(_show(by_term[t]) for t in matches))
+        listed = "; ".join(sorted(show(by_term[t]) for t in matches))
         raise AmbiguousTermError(f"{text!r} names several {what}s: {listed}", hint="use the CURIE or IRI of one")
     raise UnknownTermError(f"unknown {what} {text!r}", hint=_suggest(text, candidates, what))
 
@@ -117,16 +129,16 @@ def similarity(query: str, label: str) -> float:
 
 
 def _suggest(text: str, candidates: list[Candidate], what: str) -> str:
-    norm = normalise(text)
+    typed = {normalise(text), normalise(text.replace("-", " "))}  # a slug is compared word by word as well
     scored: dict[str, tuple[float, Candidate]] = {}
     for c in candidates:
         slug = c.term.value.rsplit("/", 1)[-1].replace("-", " ")
-        score = max(similarity(norm, normalise(c.label)), similarity(norm, slug))
+        score = max(max(similarity(norm, normalise(c.label)), similarity(norm, slug)) for norm in typed)
         best = scored.get(c.term.value)
         if best is None or score > best[0] or (score == best[0] and c.kind == "pref"):
             scored[c.term.value] = (score, c)
     ranked = sorted(scored.values(), key=lambda sc: (-sc[0], sc[1].label))
-    shown = [_show(c) for score, c in ranked[:3] if score >= 0.6]
+    shown = [show(c) for score, c in ranked[:3] if score >= 0.6]
     if shown:
         return "did you mean: " + "; ".join(shown) + "?"
     return f"run `aiworkforce search {text}` to look it up"

@@ -35,6 +35,12 @@ class QueryResult:
             self.kind, tuple(self.variables[i] for i in keep), tuple(tuple(r[i] for i in keep) for r in self.rows)
         )
 
+    def empty_columns(self, variables: set[str]) -> set[str]:
+        """Those of ``variables`` that are columns of this result with no value in any row (and rows exist)."""
+        if self.kind != "select" or not self.rows:
+            return set()
+        return {v for i, v in enumerate(self.variables) if v in variables and all(r[i] is None for r in self.rows)}
+
     def reordered(self, variables) -> QueryResult:
         """The same SELECT table with its columns in the order of ``variables`` (a permutation of them)."""
         variables = tuple(variables)

@@ -94,7 +94,10 @@ def run_query(
     if given is not None and limit is not None and limit != cap:
         raise UsageError(f"two row limits: --limit {limit} and -p {given}={cap}",
                          hint=f"-p {given}=N is the same as -n N: give the number of rows once")
-    result = eng.query(query.text, bindings).without(set(bindings))
+    result = eng.query(query.text, bindings)
+    # a filter parameter left out leaves its column empty: drop it, as a bound one is dropped
+    unused = {p.name for p in query.params if p.name not in bindings and not p.limit}
+    result = result.without(set(bindings) | result.empty_columns(unused))
     return result.limited(limit if limit is not None else cap)
 
 

@@ -1,7 +1,12 @@
-"""Find terms by words in their labels, alternative labels and definitions."""
+"""Find terms by words in their labels, alternative labels and definitions.
+
+Each typed word matches a whole word or the beginning of one ("team" finds "teams" and "teaming", never
+"steam"; "red" never finds "shared"), in any case. Every word must match in the same text.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from aiworkforce.errors import UsageError
@@ -33,29 +38,62 @@ class Match:
     field: str
     text: str
     score: int
+    #: why it matched: the part of ``text`` holding the words (the whole text for a label)
+    matched: str = ""
+
+
+#: characters of context kept on each side of the words found in a definition
+SNIPPET = 30
+
+
+def _patterns(words: list[str]) -> list[re.Pattern]:
+    """One pattern per typed word: the word at the start of a word of the text (not inside one)."""
+    return [re.compile(r"(?<![^\W_])" + re.escape(word), re.IGNORECASE) for word in words]
+
+
+def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
+    """The stretch of ``text`` from the first to the last word found, with a little context, marked with ...."""
+    start, end = min(a for a, _ in spans), max(b for _, b in spans)
+    left, right = max(0, start - SNIPPET), min(len(text), end + SNIPPET)
+    if left > 0:
+        left = text.find(" ", left) + 1 if text.find(" ", left) < start else left
+    if right < len(text):
+        cut = text.rfind(" ", end, right)
+        right = cut if cut > end else right
+    return ("..." if left > 0 else "") + text[left:right].strip() + ("..." if right < len(text) else "")
 
 
 def search(graph, text: str, *, limit: int | None = 25, engine: str | None = None) -> list[Match]:
-    """Terms whose label, alternative label or definition contains every word of ``text`` (any case).
+    """Terms whose label, alternative label or definition holds every word of ``text`` as a word or the start
+    of one (any case).
 
     Best matches first: an exact label, then a label starting with the text, then other label matches,
-    alternative labels and definitions.
+    alternative labels (exact first) and definitions. Each match says which field matched and the text that did.
     """
     words = normalise(text).split()
     if not words:
         raise UsageError("nothing to search for", hint="give one or more words, e.g. `aiworkforce search gpu`")
     phrase = " ".join(words)
+    patterns = _patterns(words)
     best: dict[str, Match] = {}
     for term, field, found, label, rdf_type in graph.engine(engine).query(_TEXTS).rows:
-        norm = normalise(found.value)
-        if not all(w in norm for w in words):
-            continue
-        score = _RANK[field.value] * 10
-        if field.value != "definition":
-            score += 0 if norm == phrase else 1 if norm.startswith(phrase) else 2
-        match = Match(term, label.value if label else term.value, rdf_type, field.value, found.value, score)
-        current = best.get(term.value)
-        if current is None or match.score < current.score:
-            best[term.value] = match
+        flat = " ".join(found.value.split())
+        spans = []
+        for pattern in patterns:
+            hit = pattern.search(flat)
+            if hit is None:
+                break
+            spans.append(hit.span())
+        else:
+            norm = normalise(flat)
+            score = _RANK[field.value] * 10
+            if field.value != "definition":
+                score += 0 if norm == phrase else 1 if norm.startswith(phrase) else 2
+            shown = flat if field.value != "definition" else _snippet(flat, spans)
+            match = Match(term, label.value if label else term.value, rdf_type, field.value, found.value, score,
+                          shown)
+            current = best.get(term.value)
+            if current is None or match.score < current.score:
+                best[term.value] = match
     ranked = sorted(best.values(), key=lambda m: (m.score, m.label.casefold()))
     return ranked[:limit] if limit else ranked
