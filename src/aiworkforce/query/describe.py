@@ -7,26 +7,27 @@ from dataclasses import dataclass
 from aiworkforce.errors import NotEntailedError, UsageError
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.resolve import expand_curie, resolve
+from aiworkforce.rdf.labels import DEFAULT_LANGUAGE, pick_label
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 
 _OUT = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?p ?o (SAMPLE(?l) AS ?label) ?inferred WHERE {{
+SELECT ?term ?p ?o ?label ?inferred WHERE {{
   ?term ?p ?o .
-  OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?l }}
+  OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?label }}
   BIND(EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?term ?p ?o }} }} AS ?inferred)
-}} GROUP BY ?term ?p ?o ?inferred"""
+}}"""
 
 _IN = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?s ?p (SAMPLE(?l) AS ?label) ?inferred WHERE {{
+SELECT ?term ?s ?p ?label ?inferred WHERE {{
   ?s ?p ?term .
-  OPTIONAL {{ ?s skos:prefLabel|rdfs:label ?l }}
+  OPTIONAL {{ ?s skos:prefLabel|rdfs:label ?label }}
   BIND(EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?term }} }} AS ?inferred)
-}} GROUP BY ?term ?s ?p ?inferred"""
+}}"""
 
 
 @dataclass(frozen=True)
@@ -58,18 +59,20 @@ def _truthy(term: Term | None) -> bool:
     return term is not None and term.value in ("true", "1")
 
 
-def describe(graph, value: str, *, engine: str | None = None, why: bool = False) -> Description:
+def describe(graph, value: str, *, engine: str | None = None, why: bool = False,
+             lang: str = DEFAULT_LANGUAGE) -> Description:
     """Describe the term of ``graph`` (a :class:`~aiworkforce.graph.KnowledgeGraph`) named by ``value``
-    (label, slug, CURIE or IRI); ``why=True`` also explains each inferred fact (:func:`explain`)."""
+    (label, slug, CURIE or IRI); ``why=True`` also explains each inferred fact (:func:`explain`). The label shown
+    for each other term is the one in ``lang``, else the English one (:func:`~aiworkforce.rdf.labels.pick_label`)."""
     eng = graph.engine(engine)
     term = resolve(value, engine=eng, what="term")
-    facts = []
-    for row in eng.query(_OUT, {"term": term}).rows:
-        _, p, o, label, inferred = row
-        facts.append(Fact("out", p, o, label.value if label else None, _truthy(inferred)))
-    for row in eng.query(_IN, {"term": term}).rows:
-        _, s, p, label, inferred = row
-        facts.append(Fact("in", p, s, label.value if label else None, _truthy(inferred)))
+    labels: dict[tuple, list] = {}  # (direction, predicate, other, inferred) -> the other term's labels
+    for _, p, o, label, inferred in eng.query(_OUT, {"term": term}).rows:
+        labels.setdefault(("out", p, o, _truthy(inferred)), []).extend([label] if label else [])
+    for _, s, p, label, inferred in eng.query(_IN, {"term": term}).rows:
+        labels.setdefault(("in", p, s, _truthy(inferred)), []).extend([label] if label else [])
+    facts = [Fact(direction, p, other, pick_label(found, lang), inferred)
+             for (direction, p, other, inferred), found in labels.items()]
     facts.sort(key=lambda f: (f.direction != "out", f.inferred, f.predicate.value, f.other_label or f.other.value))
     explanations: tuple = ()
     if why:
