@@ -8,7 +8,10 @@
     RELEASE-NOTES.md                               the version, its version IRI and what each file holds
     SHA256SUMS                                     checksums of every other file (``sha256sum -c SHA256SUMS``)
 
-RDF/XML is there for Protégé; JSON-LD carries an inline ``@context`` of the project's prefixes. Every graph
+RDF/XML is there for Protégé; JSON-LD is compacted with the vocabulary's context (``aiworkforce.context.jsonld``,
+also inline). Every individual carries ``rdfs:label`` copied from its preferred labels (:mod:`.labels`), so tools
+that show only ``rdfs:label`` show names. The crosswalk comes as SSSOM (``aiworkforce.sssom.tsv``) and, given a
+previous release, the changes since then (``CHANGES.md``, ``CHANGES.json``): see :mod:`.extras`. Every graph
 keeps the ontology header with its ``owl:versionIRI``. The folder is built under a temporary name beside the
 target and renamed into place, so a reader never sees half a release.
 """
@@ -27,14 +30,16 @@ from rdflib.namespace import OWL
 
 from aiworkforce.errors import DataError, InputError, UsageError
 from aiworkforce.graph import KnowledgeGraph
+from aiworkforce.publish.extras import CONTEXT, Extra, extra_files
+from aiworkforce.publish.labels import with_rdfs_labels
 from aiworkforce.rdf.formats import EXPORT_SYNTAXES, by_name
 from aiworkforce.rdf.namespaces import bind_all
-from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.rdf.prefixes import ONTOLOGY_IRI
 from aiworkforce.rdf.resources import data_files, ontology_version
 from aiworkforce.rdf.serialize import serialize
 
 #: Release graph syntaxes (every export syntax): file suffix -> (rdflib serialiser, how the notes describe it).
-_DESCRIPTIONS = {"xml": "RDF/XML (opens in Protégé)", "jsonld": "JSON-LD with an inline @context"}
+_DESCRIPTIONS = {"xml": "RDF/XML (opens in Protégé)", "jsonld": f"JSON-LD, compacted with {CONTEXT} (inline)"}
 GRAPH_FORMATS = {s.suffixes[0]: (s.rdflib, _DESCRIPTIONS.get(s.name, s.label)) for s in map(by_name, EXPORT_SYNTAXES)}
 #: The two graphs of a release: name -> description.
 GRAPHS = {
@@ -70,13 +75,15 @@ def version_iri(graph) -> str:
     return iris[0]
 
 
-def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False) -> ReleaseResult:
-    """Write the release artefacts of ``graph`` into ``out_dir`` (refusing a non-empty folder unless ``force``)."""
+def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False,
+            previous: str | Path | None = None) -> ReleaseResult:
+    """Write the release artefacts of ``graph`` into ``out_dir`` (refusing a non-empty folder unless ``force``);
+    with ``previous`` (a release folder, Turtle folder or file), also the changes since that version."""
     out = Path(out_dir)
     _check_target(out, force=force)
     version = ontology_version()
-    base = graph.asserted
-    full = graph.reasoned
+    base = with_rdfs_labels(graph.asserted)
+    full = with_rdfs_labels(graph.reasoned)
     iri = version_iri(base)
     if version_iri(full) != iri:
         raise DataError("the reasoned graph carries another owl:versionIRI than the asserted graph",
@@ -95,7 +102,8 @@ def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False) 
     except OSError as exc:
         raise InputError(f"cannot create the release folder: {exc.strerror or exc}", path=out) from None
     try:
-        files = _write_all(build, version, iri, {"base": base, "full": full})
+        extras = extra_files(base, full, version, iri, previous=previous)
+        files = _write_all(build, version, iri, {"base": base, "full": full}, extras)
         _move_into_place(build, out, force=force)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -130,20 +138,24 @@ def _check_target(out: Path, *, force: bool) -> None:
                              hint="choose a new folder; nothing was deleted")
 
 
-def _write_all(build: Path, version: str, iri: str, graphs: dict) -> list[str]:
+def _write_all(build: Path, version: str, iri: str, graphs: dict, extras: dict[str, Extra]) -> list[str]:
     files: list[str] = []
     try:
         for name, graph in graphs.items():
             for suffix in GRAPH_FORMATS:
                 file = graph_file_name(version, name, suffix)
-                (build / file).write_text(_serialize(graph, suffix), encoding="utf-8", newline="\n")
+                (build / file).write_text(_serialize(graph, suffix, extras[CONTEXT].data), encoding="utf-8",
+                                          newline="\n")
                 files.append(file)
+        for name, extra in extras.items():
+            (build / name).write_text(extra.text, encoding="utf-8", newline="\n")
+            files.append(name)
         for kind in COPIED:
             (build / kind).mkdir()
             for source in data_files(kind):
                 shutil.copyfile(source, build / kind / source.name)
                 files.append(f"{kind}/{source.name}")
-        (build / NOTES).write_text(_notes(version, iri, graphs, files), encoding="utf-8", newline="\n")
+        (build / NOTES).write_text(_notes(version, iri, graphs, files, extras), encoding="utf-8", newline="\n")
         files.append(NOTES)
         (build / SUMS).write_text(
             "".join(f"{sha256(build / f)}  {f}\n" for f in files), encoding="utf-8", newline="\n"
@@ -154,11 +166,11 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict) -> list[str]:
     return files
 
 
-def _serialize(graph, suffix: str) -> str:
+def _serialize(graph, suffix: str, context: dict) -> str:
     fmt = GRAPH_FORMATS[suffix][0]
     if fmt == "json-ld":
         bind_all(graph)
-        return graph.serialize(format="json-ld", context=dict(PREFIXES), indent=2, ensure_ascii=False) + "\n"
+        return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False) + "\n"
     return serialize(graph, fmt)
 
 
@@ -182,7 +194,7 @@ def verify(folder: str | Path) -> list[str]:
     return bad
 
 
-def _notes(version: str, iri: str, graphs: dict, files: list[str]) -> str:
+def _notes(version: str, iri: str, graphs: dict, files: list[str], extras: dict[str, Extra]) -> str:
     lines = [
         f"# aiworkforce {version}",
         "",
@@ -208,6 +220,7 @@ def _notes(version: str, iri: str, graphs: dict, files: list[str]) -> str:
         f"- `shapes/`: {counts['shapes']} SHACL shape files, which the base graph conforms to",
         f"- `queries/`: {counts['queries']} stored SPARQL queries; their `#+` headers describe the parameters",
         f"- `checks/`: {counts['checks']} SPARQL quality checks (each lists the problems it finds)",
+        *(f"- `{name}`: {extra.description}" for name, extra in extras.items()),
         f"- `{SUMS}`: SHA-256 checksums of every file; verify with `sha256sum -c {SUMS}`",
         "",
         "The stored queries expect the full (reasoned) graph. To serve it from a SPARQL endpoint:",
