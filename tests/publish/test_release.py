@@ -18,7 +18,10 @@ from aiworkforce.errors import UsageError
 from aiworkforce.publish.export import export_graph
 from aiworkforce.rdf.resources import ontology_version
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.publish.extras import CONTEXT
+from aiworkforce.publish.labels import with_rdfs_labels
 from aiworkforce.publish.release import GRAPH_FORMATS, NOTES, SUMS, release, sha256, verify
+from aiworkforce.publish.sssom import FILE_NAME as SSSOM
 from aiworkforce.rdf.resources import data_files
 
 VERSION = ontology_version()
@@ -36,17 +39,18 @@ def made(kg, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sources(kg):
-    """The graphs a release is written from: what `export` writes (asserted) and the cached closure."""
+    """The graphs a release is written from: what `export` writes (asserted) and the cached closure, each with
+    rdfs:label copied from the preferred labels."""
     return {
-        "base": Graph().parse(data=export_graph(kg, "nt"), format="nt"),
-        "full": Graph().parse(kg.closure().closure, format="nt"),
+        "base": with_rdfs_labels(Graph().parse(data=export_graph(kg, "nt"), format="nt")),
+        "full": with_rdfs_labels(Graph().parse(kg.closure().closure, format="nt")),
     }
 
 
 def test_file_names_carry_the_version(made):
     assert made.version == VERSION and made.version_iri == VERSION_IRI
     names = {p.name for p in made.folder.iterdir() if p.is_file()}
-    assert names == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, SUMS}
+    assert names == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, SUMS, CONTEXT, SSSOM}
     assert made.files[-1] == SUMS
     on_disk = sorted(str(p.relative_to(made.folder)) for p in made.folder.rglob("*") if p.is_file())
     assert on_disk == sorted(made.files)
@@ -72,10 +76,15 @@ def test_the_project_loader_accepts_the_json_ld_and_rdf_xml(made, sources):
         assert isomorphic(parse_file(made.graph_file("full", suffix)), sources["full"])
 
 
-def test_json_ld_has_the_project_prefixes_as_its_context(made):
-    doc = json.loads(made.graph_file("base", ".jsonld").read_text(encoding="utf-8"))
-    assert doc["@context"] == PREFIXES
-    assert "@graph" in doc
+def test_json_ld_is_compacted_with_the_context_file(made):
+    context = json.loads((made.folder / CONTEXT).read_text(encoding="utf-8"))["@context"]
+    assert {k: context[k] for k in PREFIXES} == PREFIXES
+    for graph in ("base", "full"):
+        doc = json.loads(made.graph_file(graph, ".jsonld").read_text(encoding="utf-8"))
+        assert doc["@context"] == context  # inline: a reader never fetches it
+        assert "@graph" in doc
+        role = next(n for n in doc["@graph"] if n.get("@id") == "role:data-engineer")
+        assert role["inLayer"] == ["layer:data"] and role["prefLabel"]["de"] == "Dateningenieur"
 
 
 def test_shapes_queries_and_checks_are_copied_verbatim(made):

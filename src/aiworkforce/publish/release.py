@@ -81,6 +81,9 @@ def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False,
     with ``previous`` (a release folder, Turtle folder or file), also the changes since that version."""
     out = Path(out_dir)
     _check_target(out, force=force)
+    if previous is not None and not Path(previous).exists():  # before the graphs are built, not after
+        raise InputError("no such file or folder (the previous release)", path=previous,
+                         hint="give a previous release folder, a folder of Turtle files or an RDF file")
     version = ontology_version()
     base = with_rdfs_labels(graph.asserted)
     full = with_rdfs_labels(graph.reasoned)
