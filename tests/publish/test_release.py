@@ -198,3 +198,27 @@ def test_a_symlinked_output_folder_is_refused(kg, tmp_path):
     with pytest.raises(UsageError, match="symbolic link"):
         release(kg, link, force=True)
     assert link.is_symlink() and (target / "precious").exists()
+
+
+# -- issue 13: names for OWL tools, SSSOM ---------------------------------------------------------------------------
+
+def test_the_base_release_loads_in_owlready2_with_names(made):
+    """owlready2 (as OAK and Protégé) shows an individual by its rdfs:label: every named one has its names."""
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology(made.graph_file("base", ".rdf").as_uri()).load()
+    engineer = world[PREFIXES["role"] + "data-engineer"]
+    assert engineer is not None and onto is not None
+    assert sorted(map(str, engineer.label)) == ["Data Engineer", "Dateningenieur", "Ingeniero de datos"]
+    assert {lang.lang for lang in engineer.label} == {"en", "de", "es"}
+    for kind, at_least in (("role", 48), ("layer", 11), ("skill", 175), ("concern", 32)):
+        found = [e for e in world.search(iri=PREFIXES[kind] + "*") if e.iri != PREFIXES[kind]]
+        assert len(found) >= at_least, kind
+        assert not [e.iri for e in found if not e.label], f"{kind}s without a name in owlready2"
+
+
+def test_the_release_carries_the_sssom_crosswalk(made):
+    text = (made.folder / SSSOM).read_text(encoding="utf-8")
+    assert text.startswith("#curie_map:") and "\nsubject_id\tsubject_label\tpredicate_id\t" in text
+    assert SSSOM in (made.folder / NOTES).read_text(encoding="utf-8")
