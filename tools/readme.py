@@ -65,10 +65,10 @@ def queries_block() -> str:
     sections = []
     for query in catalogue().values():
         args = ["query", query.name]
-        for param in query.params:
-            if param.example is not None:
-                args += ["-p", f"{param.name}={param.example}"]
-        examples = {p.name: p.example for p in query.params if p.example is not None}
+        # the examples in English: the language parameter has its own section (Other languages)
+        examples = {p.name: p.example for p in query.params if p.example is not None and p.kind != "language"}
+        for name, example in examples.items():
+            args += ["-p", f"{name}={example}"]
         total = len(run_query(graph, query.name, examples).rows)
         if total > MAX_ROWS:
             args += ["--limit", str(MAX_ROWS)]

@@ -17,7 +17,7 @@ SELECT ?term ?field ?text (SAMPLE(?pl) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{
   UNION {{ ?term rdfs:label ?text BIND("label" AS ?field) }}
   UNION {{ ?term skos:altLabel ?text BIND("alternative label" AS ?field) }}
   UNION {{ ?term skos:definition ?text BIND("definition" AS ?field) }}
-  OPTIONAL {{ ?term skos:prefLabel|rdfs:label ?pl }}
+  OPTIONAL {{ ?term skos:prefLabel|rdfs:label ?pl FILTER (LANG(?pl) IN ("en", "")) }}
   OPTIONAL {{ ?term a ?t FILTER NOT EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?term a ?t }} }} }}
   FILTER(isIRI(?term))
 }} GROUP BY ?term ?field ?text"""

@@ -11,6 +11,7 @@ import re
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.server.explain import explain_href
 from aiworkforce.server.pages import compact, esc, local_path, page, term_href
+from aiworkforce.rdf.labels import pick_label
 
 __all__ = ["SECTIONS", "TermPages"]
 
@@ -122,7 +123,8 @@ class TermPages:
         def values(*predicates: str) -> list[str]:
             return [f.other.value for f in facts_out if f.predicate.value in predicates]
 
-        label = (values(SKOS + "prefLabel") or values(RDFS + "label") or values(DCT + "title") or [compact(iri)])[0]
+        label = (pick_label(f.other for f in facts_out if f.predicate.value == SKOS + "prefLabel")
+                 or (values(RDFS + "label") or values(DCT + "title") or [compact(iri)])[0])
         definition = values(SKOS + "definition") or values(DCT + "description") or values(RDFS + "comment")
         alt = values(SKOS + "altLabel")
         types = [f for f in facts_out if f.predicate.value == RDF_TYPE]
