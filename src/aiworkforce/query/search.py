@@ -46,6 +46,7 @@ def search(graph, text: str, *, limit: int | None = 25, engine: str | None = Non
         raise UsageError("nothing to search for", hint="give one or more words, e.g. `aiworkforce search gpu`")
     phrase = " ".join(words)
     best: dict[str, Match] = {}
+    rank: dict[str, tuple] = {}  # term -> (score, English first, text): the same choice whatever the row order
     for term, field, found, label, rdf_type in graph.engine(engine).query(_TEXTS).rows:
         norm = normalise(found.value)
         if not all(w in norm for w in words):
@@ -54,8 +55,8 @@ def search(graph, text: str, *, limit: int | None = 25, engine: str | None = Non
         if field.value != "definition":
             score += 0 if norm == phrase else 1 if norm.startswith(phrase) else 2
         match = Match(term, label.value if label else term.value, rdf_type, field.value, found.value, score)
-        current = best.get(term.value)
-        if current is None or match.score < current.score:
-            best[term.value] = match
+        key = (match.score, found.language not in (None, "en"), found.value)
+        if term.value not in rank or key < rank[term.value]:
+            best[term.value], rank[term.value] = match, key
     ranked = sorted(best.values(), key=lambda m: (m.score, m.label.casefold()))
     return ranked[:limit] if limit else ranked
