@@ -150,11 +150,13 @@ def _labels_of_kind(graph: Graph, kind: str) -> dict[str, URIRef]:
 
 def _reference_fix(batch: _Batch, ref: URIRef, kind: str) -> str:
     wanted = normalise(str(ref).rsplit("/", 1)[-1].replace("-", " "))
-    scored = []
+    best: dict[URIRef, float] = {}  # each term once, scored by the closest of its labels (in any language)
     for label, term in _labels_of_kind(batch.merged, kind).items():
         slug = str(term).rsplit("/", 1)[-1].replace("-", " ")
-        scored.append((max(similarity(wanted, normalise(label)), similarity(wanted, slug)), label, term))
-    picks = [(label, term) for score, label, term in sorted(scored, key=lambda x: (-x[0], x[1])) if score >= 0.6][:3]
+        best[term] = max(best.get(term, 0.0), similarity(wanted, normalise(label)), similarity(wanted, slug))
+    shown = {term: label_of(batch.merged, term) or _curie(term) for term in best}  # named in English
+    ranked = sorted(best.items(), key=lambda kv: (-kv[1], shown[kv[0]]))
+    picks = [(shown[term], term) for term, score in ranked if score >= 0.6][:3]
     if not picks:
         return f"use a {kind} of the knowledge base (`aiworkforce search ...`), or define it in the same batch"
     return "did you mean " + "; ".join(f"{_curie(term)} ({label})" for label, term in picks) + "?"
