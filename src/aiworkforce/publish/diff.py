@@ -41,7 +41,9 @@ REDEFINED = SKOS.definition
 
 
 @dataclass(frozen=True)
-class Term:
+class TermRef:
+    """A term of one side: its IRI, label and kind (not an RDF term: see :mod:`aiworkforce.rdf.terms`)."""
+
     iri: str
     label: str
     kind: str  # the label of its most specific asserted class
@@ -51,7 +53,7 @@ class Term:
 class Change:
     """The values of one property of one term, before and after."""
 
-    term: Term
+    term: TermRef
     property: str  # IRI
     property_label: str
     removed: tuple[str, ...]
@@ -62,8 +64,8 @@ class Change:
 class GraphDiff:
     old: str
     new: str
-    added: tuple[Term, ...] = ()
-    removed: tuple[Term, ...] = ()
+    added: tuple[TermRef, ...] = ()
+    removed: tuple[TermRef, ...] = ()
     changes: tuple[Change, ...] = ()
     other_added: int = 0  # triples not about a term (evidence statements, ...) only in the new graph
     other_removed: int = 0
@@ -117,7 +119,7 @@ def _show(graph: Graph, node) -> str:
     return label_of(graph, node) or label_of(graph, node, predicate=RDFS.label) or from_rdflib(node).compact(PREFIXES)
 
 
-def _terms(graph: Graph) -> dict[URIRef, Term]:
+def _terms(graph: Graph) -> dict[URIRef, TermRef]:
     labels = {s for p in (SKOS.prefLabel, RDFS.label) for s in graph.subjects(p, None) if isinstance(s, URIRef)}
     terms = {}
     for s in labels:
@@ -127,7 +129,7 @@ def _terms(graph: Graph) -> dict[URIRef, Term]:
         specific = [t for t in types if not any((u, RDFS.subClassOf, t) in graph for u in types if u != t)]
         kind = min((label_of(graph, t, predicate=RDFS.label) or from_rdflib(t).compact(PREFIXES)) for t in specific)
         label = pick_label(graph.objects(s, SKOS.prefLabel)) or pick_label(graph.objects(s, RDFS.label)) or str(s)
-        terms[s] = Term(str(s), label, kind)
+        terms[s] = TermRef(str(s), label, kind)
     return terms
 
 
