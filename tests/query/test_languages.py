@@ -34,12 +34,10 @@ def test_every_query_that_shows_labels_takes_the_language_as_a_parameter():
 
 @pytest.mark.parametrize("query", LABELLED, ids=[q.name for q in LABELLED])
 def test_a_language_changes_labels_never_the_number_of_rows(kg, query):
-    english = run_query(kg, query.name, _params(query, None))
-    assert run_query(kg, query.name, _params(query, "en")).rows == english.rows  # en is the default
-    for lang in ("de", "es", "fr"):
-        other = run_query(kg, query.name, _params(query, lang))
-        assert other.variables == english.variables
-        assert len(other.rows) == len(english.rows), f"{query.name} in {lang}"
+    english = run_query(kg, query.name, _params(query, None))  # en is the default
+    german = run_query(kg, query.name, _params(query, "de"))
+    assert german.variables == english.variables
+    assert len(german.rows) == len(english.rows), f"{query.name} in German"
     french = run_query(kg, query.name, _params(query, "fr"))  # no French labels: English throughout
     assert sorted(map(repr, french.rows)) == sorted(map(repr, english.rows))
 
@@ -50,6 +48,7 @@ def test_german_and_spanish_labels_with_english_fallback(kg):
                 for r in run_query(kg, "layers", {"lang": lang}).records()}
 
     assert names("de")["data-center"] == "Rechenzentren"
+    assert names("en") == names("EN") and names("en")["data-center"] == "Data Centers"
     assert names("es")["security"] == "Ciberseguridad"
     assert names("fr")["data-center"] == "Data Centers"
     rows = run_query(kg, "skills-for-role", {"role": "Data Engineer", "lang": "de"}).records()
