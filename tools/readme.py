@@ -66,8 +66,10 @@ def queries_block() -> str:
     sections = []
     for query in catalogue().values():
         args = ["query", query.name]
-        # the example runs with every parameter but the optional filters (optional terms), listed after it
-        shown_params = [p for p in query.params if p.example is not None and (p.required or p.kind != "term")]
+        # the example runs in English with every parameter but the optional filters (optional terms), listed after
+        # it; the language parameter has its own section (Other languages)
+        shown_params = [p for p in query.params if p.example is not None and p.kind != "language"
+                        and (p.required or p.kind != "term")]
         filters = [p for p in query.params if p.example is not None and not p.required and p.kind == "term"]
         for param in shown_params:
             args += ["-p", f"{param.name}={param.example}"]

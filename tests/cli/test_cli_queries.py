@@ -67,7 +67,10 @@ def test_queries_json(run):
     assert profile["params"] == [{
         "name": "role", "kind": "term", "class": "aiw:Role", "required": True, "default": None,
         "example": "Machine Learning Engineer",
-        "description": "the role, by title, alternative title, slug, CURIE or IRI"}]
+        "description": "the role, by title, alternative title, slug, CURIE or IRI"}, {
+        "name": "lang", "kind": "language", "class": None, "required": False, "default": "en", "example": "de",
+        "description": "the language of the labels, a BCP 47 tag such as de or es; a term without a label in it "
+                       "is shown in English"}]
     limit = next(q for q in data if q["name"] == "nearest-roles")["params"][1]
     assert (limit["name"], limit["kind"], limit["required"], limit["default"]) == ("limit", "integer", False, "10")
 

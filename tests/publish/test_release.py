@@ -18,7 +18,10 @@ from aiworkforce.errors import UsageError
 from aiworkforce.publish.export import export_graph
 from aiworkforce.rdf.resources import ontology_version
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.publish.extras import CONTEXT
+from aiworkforce.publish.labels import with_rdfs_labels
 from aiworkforce.publish.release import GRAPH_FORMATS, NOTES, OPENAPI, SUMS, release, sha256, verify
+from aiworkforce.publish.sssom import FILE_NAME as SSSOM
 from aiworkforce.rdf.resources import data_files
 
 VERSION = ontology_version()
@@ -36,10 +39,11 @@ def made(released):
 
 @pytest.fixture(scope="module")
 def sources(kg):
-    """The graphs a release is written from: what `export` writes (asserted) and the cached closure."""
+    """The graphs a release is written from: what `export` writes (asserted) and the cached closure, each with
+    rdfs:label copied from the preferred labels."""
     return {
-        "base": Graph().parse(data=export_graph(kg, "nt"), format="nt"),
-        "full": Graph().parse(kg.closure().closure, format="nt"),
+        "base": with_rdfs_labels(Graph().parse(data=export_graph(kg, "nt"), format="nt")),
+        "full": with_rdfs_labels(Graph().parse(kg.closure().closure, format="nt")),
     }
 
 
@@ -47,7 +51,7 @@ def test_file_names_carry_the_version(made):
     assert made.version == VERSION and made.version_iri == VERSION_IRI
     names = {p.name for p in made.folder.iterdir() if p.is_file()}
     site = {n for n in names if n.startswith(("index.", "ontology.", "queries.", "evidence.", ".htaccess"))}
-    assert names - site == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, OPENAPI, SUMS}
+    assert names - site == {f"aiworkforce-{VERSION}-{g}{s}" for g, s in GRAPH_FILES} | {NOTES, OPENAPI, SUMS, CONTEXT, SSSOM}
     assert {"index.html", "ontology.html", ".htaccess"} <= site
     assert made.files[-1] == SUMS
     on_disk = sorted(str(p.relative_to(made.folder)) for p in made.folder.rglob("*") if p.is_file())
@@ -74,10 +78,15 @@ def test_the_project_loader_accepts_the_json_ld_and_rdf_xml(made, sources):
         assert isomorphic(parse_file(made.graph_file("full", suffix)), sources["full"])
 
 
-def test_json_ld_has_the_project_prefixes_as_its_context(made):
-    doc = json.loads(made.graph_file("base", ".jsonld").read_text(encoding="utf-8"))
-    assert doc["@context"] == PREFIXES
-    assert "@graph" in doc
+def test_json_ld_is_compacted_with_the_context_file(made):
+    context = json.loads((made.folder / CONTEXT).read_text(encoding="utf-8"))["@context"]
+    assert {k: context[k] for k in PREFIXES} == PREFIXES
+    for graph in ("base", "full"):
+        doc = json.loads(made.graph_file(graph, ".jsonld").read_text(encoding="utf-8"))
+        assert doc["@context"] == context  # inline: a reader never fetches it
+        assert "@graph" in doc
+        role = next(n for n in doc["@graph"] if n.get("@id") == "role:data-engineer")
+        assert role["inLayer"] == ["layer:data"] and role["prefLabel"]["de"] == "Dateningenieur"
 
 
 def test_shapes_queries_and_checks_are_copied_verbatim(made):
@@ -199,3 +208,27 @@ def test_the_release_carries_the_openapi_document(made):
 
     assert json.loads((made.folder / OPENAPI).read_text(encoding="utf-8")) == openapi_document()
     assert OPENAPI in made.files
+
+
+# -- issue 13: names for OWL tools, SSSOM ---------------------------------------------------------------------------
+
+def test_the_base_release_loads_in_owlready2_with_names(made):
+    """owlready2 (as OAK and Protégé) shows an individual by its rdfs:label: every named one has its names."""
+    import owlready2
+
+    world = owlready2.World()
+    onto = world.get_ontology(made.graph_file("base", ".rdf").as_uri()).load()
+    engineer = world[PREFIXES["role"] + "data-engineer"]
+    assert engineer is not None and onto is not None
+    assert sorted(map(str, engineer.label)) == ["Data Engineer", "Dateningenieur", "Ingeniero de datos"]
+    assert {lang.lang for lang in engineer.label} == {"en", "de", "es"}
+    for kind, at_least in (("role", 48), ("layer", 11), ("skill", 175), ("concern", 32)):
+        found = [e for e in world.search(iri=PREFIXES[kind] + "*") if e.iri != PREFIXES[kind]]
+        assert len(found) >= at_least, kind
+        assert not [e.iri for e in found if not e.label], f"{kind}s without a name in owlready2"
+
+
+def test_the_release_carries_the_sssom_crosswalk(made):
+    text = (made.folder / SSSOM).read_text(encoding="utf-8")
+    assert text.startswith("#curie_map:") and "\nsubject_id\tsubject_label\tpredicate_id\t" in text
+    assert SSSOM in (made.folder / NOTES).read_text(encoding="utf-8")

@@ -460,8 +460,11 @@ def test_unknown_parameter_is_a_usage_error_listing_the_declared_ones(kg):
 
 def test_parameter_given_to_a_query_without_parameters_is_refused(kg):
     with pytest.raises(UsageError) as info:
-        run_query(kg, "trends", {"layer": "Data"})
+        run_query(kg, "provenance", {"layer": "Data"})
     assert "none" in info.value.hint
+    with pytest.raises(UsageError) as info:  # a query whose only parameter is the language names it
+        run_query(kg, "trends", {"layer": "Data"})
+    assert "its parameters: lang" in info.value.hint
 
 
 @pytest.mark.parametrize("value", ["five", "5.5", "", "1e3", "-1"])

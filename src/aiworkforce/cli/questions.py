@@ -18,6 +18,10 @@ from ._app import _DATA_HELP, _ENGINE_HELP, Engine, GraphFormat, ResultFormat, T
 from ._progress import progress_bars
 
 
+_LANG_HELP = ("Language of the labels shown, a BCP 47 tag (de, es, ...); a term without a label in it is shown "
+              "in English.")
+
+
 def _complete_query_name(incomplete: str) -> list[str]:
     from aiworkforce.rdf.resources import data_files
 
@@ -95,11 +99,16 @@ def query(
     endpoint: Annotated[Optional[str], typer.Option(
         help="Run on this remote SPARQL 1.1 query endpoint instead (it must hold the reasoned graph).")] = None,
     data: Annotated[Optional[list[Path]], typer.Option("--data", help=_DATA_HELP, exists=False)] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help=_LANG_HELP + " Same as -p lang=TAG.")] = None,
 ) -> None:
     """Run a stored query by name. Parameters accept a label, alternative label, slug, CURIE or IRI."""
     from aiworkforce.query.run import run_query
 
     params = _parse_params(param)
+    if lang is not None:
+        if params.get("lang", lang) != lang:
+            raise UsageError(f"--lang {lang} and -p lang={params['lang']} disagree", hint="give the language once")
+        params["lang"] = lang
     if endpoint is not None and data:
         raise UsageError("--data joins files with the local graph; a remote endpoint has its own data",
                          hint="drop --data, or push the joined graph to the endpoint first")
@@ -174,12 +183,14 @@ def describe(
     engine: Annotated[Engine, typer.Option(help=_ENGINE_HELP)] = Engine(QUERY_ENGINES.default),
     why: Annotated[bool, typer.Option("--why", help="Also explain each inferred fact: the OWL 2 RL rule and its "
                                                     "premises, down to asserted triples.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help=_LANG_HELP)] = "en",
 ) -> None:
     """Everything the reasoned graph says about one term; inferred facts are marked (--why explains them)."""
     from aiworkforce.query.describe import describe as run_describe
+    from aiworkforce.rdf.labels import language_tag
     from aiworkforce.rdf.prefixes import PREFIXES
 
-    d = run_describe(KnowledgeGraph(), term, engine=engine.value, why=why)
+    d = run_describe(KnowledgeGraph(), term, engine=engine.value, why=why, lang=language_tag(lang))
     if fmt is TextOrJson.json:
         facts = [{"direction": f.direction, "predicate": f.predicate.value, "value": f.other.value,
                   "label": f.other_label, "inferred": f.inferred} for f in d.facts]

@@ -5,6 +5,7 @@ Running the stored queries on a remote endpoint is ``aiworkforce query NAME --en
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -45,15 +46,51 @@ def release(
     force: Annotated[bool, typer.Option("--force", help="Replace the contents of a non-empty folder.")] = False,
     docs: Annotated[bool, typer.Option(
         "--docs/--no-docs", help="Include the docs site and its .htaccess redirect rules (needs Graphviz).")] = True,
+    previous: Annotated[Optional[Path], typer.Option(
+        "--previous", help="A previous release folder (or Turtle folder or file): also write CHANGES.md and "
+                           "CHANGES.json, what changed since then.")] = None,
 ) -> None:
-    """Write the release artefacts: the asserted and reasoned graphs in Turtle, N-Triples, RDF/XML and JSON-LD,
+    """Write the release artefacts: the asserted and reasoned graphs in Turtle, N-Triples, RDF/XML and JSON-LD
+    (compacted with the vocabulary's JSON-LD context), the context itself, the crosswalk as SSSOM, openapi.json,
     the docs site (a page per term at its IRI's path, .htaccess content negotiation), the shapes, queries and
-    checks, release notes and SHA256SUMS."""
+    checks, release notes and SHA256SUMS; with --previous, the changes since that release."""
     from aiworkforce.publish.release import release as run_release
 
-    result = run_release(KnowledgeGraph(), output, force=force, docs=docs)
+    result = run_release(KnowledgeGraph(), output, force=force, docs=docs, previous=previous)
     for name in result.files:
         typer.echo(str(result.folder / name))
     typer.echo(f"wrote aiworkforce {result.version} ({result.version_iri}): {len(result.files)} files, "
                f"{result.triples['base']:,} asserted and {result.triples['full']:,} reasoned triples, "
                f"to {result.folder}", err=True)
+
+
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The old version: a release folder, a folder of Turtle files or an "
+                                             "RDF file.")],
+    new: Annotated[Path, typer.Argument(help="The new version, given the same ways.")],
+    fmt: Annotated[DiffFormat, typer.Option("--format", "-f", help="text, md (release notes) or json.")
+                   ] = DiffFormat.text,
+) -> None:
+    """What changed between two versions of the graph, compared as RDF graphs: terms added and removed,
+    relabelled and redefined, and every changed link (layers, skills, alignments...) with its values before and
+    after. Exit 0 when the graphs are the same, 1 when they differ, 2 on unreadable input (like diff(1))."""
+    import json
+
+    from aiworkforce.present.diff import diff_json, diff_markdown, diff_text
+    from aiworkforce.publish.diff import diff_paths
+
+    result = diff_paths(old, new)
+    if fmt is DiffFormat.json:
+        typer.echo(json.dumps(diff_json(result), indent=2, ensure_ascii=False))
+    elif fmt is DiffFormat.md:
+        typer.echo(diff_markdown(result), nl=False)
+    else:
+        typer.echo(diff_text(result), nl=False)
+    raise typer.Exit(0 if result.same else 1)

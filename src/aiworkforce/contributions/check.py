@@ -36,6 +36,7 @@ from aiworkforce.rdf.terms import Term
 from aiworkforce.validation.registry import SHACL_ENGINES
 from aiworkforce.validation.report import Severity
 from aiworkforce.validation.validate import validate
+from aiworkforce.rdf.labels import label_of
 
 #: Kinds of individual and the class a reference of that kind must have.
 _KIND_CLASS = {
@@ -345,7 +346,7 @@ def _check_duplicate_labels(batch: _Batch) -> None:
             if twin is not None and twin != s:
                 batch.report(Severity.VIOLATION, s, SKOS.prefLabel,
                              f"the title \"{label}\" is already used by {_curie(twin)} "
-                             f"({batch.core.value(twin, SKOS.prefLabel)})",
+                             f"({label_of(batch.core, twin)})",
                              fix="if it is the same role, extend the existing one; otherwise choose a distinct title",
                              rule="duplicate-label", value=label, obj=label, contribution=c)
                 continue
@@ -354,7 +355,7 @@ def _check_duplicate_labels(batch: _Batch) -> None:
                 twin = existing[close[0]]
                 batch.report(Severity.WARNING, s, SKOS.prefLabel,
                              f"the title \"{label}\" is nearly the same as that of {_curie(twin)} "
-                             f"({batch.core.value(twin, SKOS.prefLabel)})",
+                             f"({label_of(batch.core, twin)})",
                              fix="make sure this is a different role; if not, extend the existing one",
                              rule="near-duplicate-label", value=label, obj=label, contribution=c)
             other = seen.get(norm)

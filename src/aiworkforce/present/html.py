@@ -15,11 +15,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import quote, urlencode
 
+from aiworkforce.rdf.labels import DEFAULT_LANGUAGE, choose
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
 
 __all__ = ["SERVER_LINKS", "Links", "SiteLinks", "compact", "esc", "local_path", "page", "pick"]
 
-FALLBACK_LANG = "en"
+FALLBACK_LANG = DEFAULT_LANGUAGE
 
 
 def esc(value) -> str:
@@ -28,13 +29,8 @@ def esc(value) -> str:
 
 def pick(literals, lang: str = FALLBACK_LANG):
     """The literal (a :class:`~aiworkforce.rdf.terms.Term`) to show a reader of ``lang``: one tagged ``lang``, else
-    English, else untagged, else the first; None for none. The one language fallback of every page."""
-    literals = list(literals)
-    for wanted in dict.fromkeys((lang.lower(), FALLBACK_LANG, "")):
-        for term in literals:
-            if (getattr(term, "language", None) or "").lower() == wanted:
-                return term
-    return literals[0] if literals else None
+    English, else untagged, else any; None for none (:func:`aiworkforce.rdf.labels.choose`, the one fallback)."""
+    return choose(literals, lang, any_language=True)
 
 
 def local_path(iri: str) -> str | None:

@@ -11,7 +11,10 @@
     RELEASE-NOTES.md                               the version, its version IRI and what each file holds
     SHA256SUMS                                     checksums of every other file (``sha256sum -c SHA256SUMS``)
 
-RDF/XML is there for Protégé; JSON-LD carries an inline ``@context`` of the project's prefixes. Every graph
+RDF/XML is there for Protégé; JSON-LD is compacted with the vocabulary's context (``aiworkforce.context.jsonld``,
+also inline). Every individual carries ``rdfs:label`` copied from its preferred labels (:mod:`.labels`), so tools
+that show only ``rdfs:label`` show names. The crosswalk comes as SSSOM (``aiworkforce.sssom.tsv``) and, given a
+previous release, the changes since then (``CHANGES.md``, ``CHANGES.json``): see :mod:`.extras`. Every graph
 keeps the ontology header with its ``owl:versionIRI``. The folder is built under a temporary name beside the
 target and renamed into place, so a reader never sees half a release.
 """
@@ -32,14 +35,16 @@ from aiworkforce.errors import DataError, InputError, UsageError
 from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.publish.site.build import write_site
 from aiworkforce.publish.openapi import write_openapi
+from aiworkforce.publish.extras import CONTEXT, Extra, extra_files
+from aiworkforce.publish.labels import with_rdfs_labels
 from aiworkforce.rdf.formats import EXPORT_SYNTAXES, by_name
 from aiworkforce.rdf.namespaces import bind_all
-from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
+from aiworkforce.rdf.prefixes import ONTOLOGY_IRI
 from aiworkforce.rdf.resources import data_files, ontology_version
 from aiworkforce.rdf.serialize import serialize
 
 #: Release graph syntaxes (every export syntax): file suffix -> (rdflib serialiser, how the notes describe it).
-_DESCRIPTIONS = {"xml": "RDF/XML (opens in Protégé)", "jsonld": "JSON-LD with an inline @context"}
+_DESCRIPTIONS = {"xml": "RDF/XML (opens in Protégé)", "jsonld": f"JSON-LD, compacted with {CONTEXT} (inline)"}
 GRAPH_FORMATS = {s.suffixes[0]: (s.rdflib, _DESCRIPTIONS.get(s.name, s.label)) for s in map(by_name, EXPORT_SYNTAXES)}
 #: The two graphs of a release: name -> description.
 GRAPHS = {
@@ -76,14 +81,19 @@ def version_iri(graph) -> str:
     return iris[0]
 
 
-def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False, docs: bool = True) -> ReleaseResult:
+def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False, docs: bool = True,
+            previous: str | Path | None = None) -> ReleaseResult:
     """Write the release artefacts of ``graph`` into ``out_dir`` (refusing a non-empty folder unless ``force``);
-    ``docs=False`` leaves out the docs site and its redirect rules (no Graphviz needed)."""
+    ``docs=False`` leaves out the docs site and its redirect rules (no Graphviz needed); with ``previous`` (a
+    release folder, Turtle folder or file), also the changes since that version."""
     out = Path(out_dir)
     _check_target(out, force=force)
+    if previous is not None and not Path(previous).exists():  # before the graphs are built, not after
+        raise InputError("no such file or folder (the previous release)", path=previous,
+                         hint="give a previous release folder, a folder of Turtle files or an RDF file")
     version = ontology_version()
-    base = graph.asserted
-    full = graph.reasoned
+    base = with_rdfs_labels(graph.asserted)
+    full = with_rdfs_labels(graph.reasoned)
     iri = version_iri(base)
     if version_iri(full) != iri:
         raise DataError("the reasoned graph carries another owl:versionIRI than the asserted graph",
@@ -102,7 +112,8 @@ def release(graph: KnowledgeGraph, out_dir: str | Path, *, force: bool = False, 
     except OSError as exc:
         raise InputError(f"cannot create the release folder: {exc.strerror or exc}", path=out) from None
     try:
-        files = _write_all(build, version, iri, {"base": base, "full": full}, graph if docs else None)
+        extras = extra_files(base, full, version, iri, previous=previous)
+        files = _write_all(build, version, iri, {"base": base, "full": full}, extras, graph if docs else None)
         _move_into_place(build, out, force=force)
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
@@ -137,14 +148,19 @@ def _check_target(out: Path, *, force: bool) -> None:
                              hint="choose a new folder; nothing was deleted")
 
 
-def _write_all(build: Path, version: str, iri: str, graphs: dict, kg: KnowledgeGraph | None) -> list[str]:
+def _write_all(build: Path, version: str, iri: str, graphs: dict, extras: dict[str, Extra],
+               kg: KnowledgeGraph | None) -> list[str]:
     files: list[str] = []
     try:
         for name, graph in graphs.items():
             for suffix in GRAPH_FORMATS:
                 file = graph_file_name(version, name, suffix)
-                (build / file).write_text(_serialize(graph, suffix), encoding="utf-8", newline="\n")
+                (build / file).write_text(_serialize(graph, suffix, extras[CONTEXT].data), encoding="utf-8",
+                                          newline="\n")
                 files.append(file)
+        for name, extra in extras.items():
+            (build / name).write_text(extra.text, encoding="utf-8", newline="\n")
+            files.append(name)
         for kind in COPIED:
             (build / kind).mkdir()
             for source in data_files(kind):
@@ -154,7 +170,7 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict, kg: KnowledgeG
         files += [] if kg is None else write_site(kg, build, downloads={graph_file_name(version, name, suffix): f"{GRAPHS[name]} ({syntax})"
                                                   for name in graphs for suffix, (_, syntax) in GRAPH_FORMATS.items()})
         files.append(write_openapi(build / OPENAPI).name)
-        (build / NOTES).write_text(_notes(version, iri, graphs, files), encoding="utf-8", newline="\n")
+        (build / NOTES).write_text(_notes(version, iri, graphs, files, extras), encoding="utf-8", newline="\n")
         files.append(NOTES)
         (build / SUMS).write_text(
             "".join(f"{sha256(build / f)}  {f}\n" for f in files), encoding="utf-8", newline="\n"
@@ -165,11 +181,11 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict, kg: KnowledgeG
     return files
 
 
-def _serialize(graph, suffix: str) -> str:
+def _serialize(graph, suffix: str, context: dict) -> str:
     fmt = GRAPH_FORMATS[suffix][0]
     if fmt == "json-ld":
         bind_all(graph)
-        return graph.serialize(format="json-ld", context=dict(PREFIXES), indent=2, ensure_ascii=False) + "\n"
+        return graph.serialize(format="json-ld", context=context, indent=2, ensure_ascii=False) + "\n"
     return serialize(graph, fmt)
 
 
@@ -193,7 +209,7 @@ def verify(folder: str | Path) -> list[str]:
     return bad
 
 
-def _notes(version: str, iri: str, graphs: dict, files: list[str]) -> str:
+def _notes(version: str, iri: str, graphs: dict, files: list[str], extras: dict[str, Extra]) -> str:
     lines = [
         f"# aiworkforce {version}",
         "",
@@ -220,6 +236,7 @@ def _notes(version: str, iri: str, graphs: dict, files: list[str]) -> str:
         f"- `queries/`: {counts['queries']} stored SPARQL queries; their `#+` headers describe the parameters",
         f"- `checks/`: {counts['checks']} SPARQL quality checks (each lists the problems it finds)",
         f"- `{OPENAPI}`: the stored queries as an API (OpenAPI 3.1), as `aiworkforce serve` answers them",
+        *(f"- `{name}`: {extra.description}" for name, extra in extras.items()),
         f"- `{SUMS}`: SHA-256 checksums of every file; verify with `sha256sum -c {SUMS}`",
         "",
         "The stored queries expect the full (reasoned) graph. To serve it from a SPARQL endpoint:",

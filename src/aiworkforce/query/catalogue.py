@@ -19,6 +19,9 @@ The spelling must then agree with ``kind`` and ``required``.
 
 A parameter of kind ``integer`` with ``limit: true`` caps the number of rows instead of binding a variable.
 A parameter of kind ``literal`` may list the only ``values:`` it accepts; any other value is a usage error.
+A parameter of kind ``language`` binds a lower-case BCP 47 tag as a plain literal: every query that shows labels
+takes ``lang`` (default ``en``) and picks each label in that language, falling back to English
+(:mod:`aiworkforce.rdf.labels` makes the same choice in Python).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import Path
 from aiworkforce.errors import DataError, UsageError
 from aiworkforce.rdf.resources import data_dir, data_files
 
-KINDS = ("term", "literal", "integer")
+KINDS = ("term", "literal", "integer", "language")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 #: A parameter name as grlc spells it: ?_name (required) or ?__name (optional), then _iri / _integer for the kind.
 _GRLC = re.compile(r"^\?(?P<under>_{1,2})(?P<name>[A-Za-z0-9]+)(?:_(?P<type>iri|integer))?$")

@@ -7,26 +7,27 @@ from dataclasses import dataclass
 from aiworkforce.errors import NotEntailedError, UsageError
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.resolve import expand_curie, resolve
+from aiworkforce.rdf.labels import DEFAULT_LANGUAGE, pick_label
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
 from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 
 _OUT = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?p ?o (SAMPLE(?l) AS ?label) ?inferred WHERE {{
+SELECT ?term ?p ?o ?label ?inferred WHERE {{
   ?term ?p ?o .
-  OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?l }}
+  OPTIONAL {{ ?o skos:prefLabel|rdfs:label ?label }}
   BIND(EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?term ?p ?o }} }} AS ?inferred)
-}} GROUP BY ?term ?p ?o ?inferred"""
+}}"""
 
 _IN = f"""
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?term ?s ?p (SAMPLE(?l) AS ?label) ?inferred WHERE {{
+SELECT ?term ?s ?p ?label ?inferred WHERE {{
   ?s ?p ?term .
-  OPTIONAL {{ ?s skos:prefLabel|rdfs:label ?l }}
+  OPTIONAL {{ ?s skos:prefLabel|rdfs:label ?label }}
   BIND(EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?term }} }} AS ?inferred)
-}} GROUP BY ?term ?s ?p ?inferred"""
+}}"""
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,14 @@ def _truthy(term: Term | None) -> bool:
     return term is not None and term.value in ("true", "1")
 
 
-def describe(graph, value: str, *, engine: str | None = None, why: bool = False) -> Description:
+def describe(graph, value: str, *, engine: str | None = None, why: bool = False,
+             lang: str = DEFAULT_LANGUAGE) -> Description:
     """Describe the term of ``graph`` (a :class:`~aiworkforce.graph.KnowledgeGraph`) named by ``value``
-    (label, slug, CURIE or IRI); ``why=True`` also explains each inferred fact (:func:`explain`)."""
+    (label, slug, CURIE or IRI); ``why=True`` also explains each inferred fact (:func:`explain`). The label shown
+    for each other term is the one in ``lang``, else the English one (:func:`~aiworkforce.rdf.labels.pick_label`)."""
     eng = graph.engine(engine)
     term = resolve(value, engine=eng, what="term")
-    facts = list(describe_iri(eng, term.value).facts)
+    facts = list(describe_iri(eng, term.value, lang=lang).facts)
     explanations: tuple = ()
     if why:
         # Blank nodes get new labels each time the graph is parsed, so a fact about one cannot be matched with the
@@ -75,28 +78,39 @@ def describe(graph, value: str, *, engine: str | None = None, why: bool = False)
     return Description(term, tuple(facts), explanations)
 
 
-def describe_iri(engine, iri: str) -> Description:
+def describe_iri(engine, iri: str, *, lang: str = DEFAULT_LANGUAGE) -> Description:
     """The :class:`Description` of the IRI ``iri`` on a query engine, without resolving a name (so a term without a
-    label, like an evidence statement, is described too)."""
+    label, like an evidence statement, is described too). Each other term is shown by its label in ``lang``, else
+    its English one (:func:`~aiworkforce.rdf.labels.pick_label`)."""
     term = Term.iri(iri)
-    facts = [Fact("out", p, o, label.value if label else None, _truthy(inferred))
-             for _, p, o, label, inferred in engine.query(_OUT, {"term": term}).rows]
-    facts += [Fact("in", p, s, label.value if label else None, _truthy(inferred))
-              for _, s, p, label, inferred in engine.query(_IN, {"term": term}).rows]
-    return Description(term, tuple(sorted(facts, key=_order)))
+    return Description(term, _facts(engine.query(_OUT, {"term": term}).rows,
+                                    engine.query(_IN, {"term": term}).rows, lang))
 
 
-def describe_all(engine, iris) -> dict[str, Description]:
+def describe_all(engine, iris, *, lang: str = DEFAULT_LANGUAGE) -> dict[str, Description]:
     """:func:`describe_iri` of each of ``iris`` at once: the same two queries, run once for every term."""
     wanted = set(iris)
-    facts: dict[str, list[Fact]] = {iri: [] for iri in wanted}
-    for term, p, o, label, inferred in engine.query(_OUT).rows:
-        if term.value in wanted:
-            facts[term.value].append(Fact("out", p, o, label.value if label else None, _truthy(inferred)))
-    for term, s, p, label, inferred in engine.query(_IN).rows:
-        if term.value in wanted:
-            facts[term.value].append(Fact("in", p, s, label.value if label else None, _truthy(inferred)))
-    return {iri: Description(Term.iri(iri), tuple(sorted(found, key=_order))) for iri, found in facts.items()}
+    out: dict[str, list] = {iri: [] for iri in wanted}
+    into: dict[str, list] = {iri: [] for iri in wanted}
+    for row in engine.query(_OUT).rows:
+        if row[0].value in wanted:
+            out[row[0].value].append(row)
+    for row in engine.query(_IN).rows:
+        if row[0].value in wanted:
+            into[row[0].value].append(row)
+    return {iri: Description(Term.iri(iri), _facts(out[iri], into[iri], lang)) for iri in wanted}
+
+
+def _facts(out_rows, in_rows, lang: str) -> tuple:
+    """One fact per (direction, predicate, other term, inferred), whatever the number of the other's labels."""
+    labels: dict[tuple, list] = {}  # (direction, predicate, other, inferred) -> the other term's labels
+    for _, p, o, label, inferred in out_rows:
+        labels.setdefault(("out", p, o, _truthy(inferred)), []).extend([label] if label else [])
+    for _, s, p, label, inferred in in_rows:
+        labels.setdefault(("in", p, s, _truthy(inferred)), []).extend([label] if label else [])
+    facts = [Fact(direction, p, other, pick_label(found, lang), inferred)
+             for (direction, p, other, inferred), found in labels.items()]
+    return tuple(sorted(facts, key=_order))
 
 
 def _order(f: Fact):

@@ -34,6 +34,7 @@ class Candidate:
     term: Term
     label: str
     kind: str  # pref | alt | label
+    language: str | None = None
 
 
 def normalise(text: str) -> str:
@@ -54,7 +55,8 @@ def _candidates(engine, cls: str | None) -> list[Candidate]:
             result = engine.query(_LABELS, {"cls": Term.iri(cls)})
         else:
             result = engine.query(_ANY_LABELS)
-        cache[cls] = [Candidate(row[0], row[1].value, row[2].value) for row in result.rows if row[0].is_iri]
+        cache[cls] = [Candidate(row[0], row[1].value, row[2].value, row[1].language) for row in result.rows
+                      if row[0].is_iri]
     return cache[cls]
 
 
@@ -63,6 +65,11 @@ def _described(engine, iri: str) -> bool:
         return False
     result = engine.query("ASK { ?s ?p ?o }", {"s": Term.iri(iri)})
     return bool(result.boolean)
+
+
+def _preferred(c: Candidate, other: Candidate) -> bool:
+    """Whether ``c`` names its term better than ``other``: a preferred label, the English one first."""
+    return c.kind == "pref" and (other.kind != "pref" or c.language in (None, "en"))
 
 
 def show(c: Candidate) -> str:
@@ -87,8 +94,9 @@ def resolve(value: str, *, engine, cls: str | None = None, what: str = "term", w
     if within:
         candidates = [c for c in candidates if c.term.value.startswith(within)]
     by_term: dict[str, Candidate] = {}
-    for c in candidates:
-        if c.kind == "pref" or c.term.value not in by_term:
+    for c in candidates:  # each term shown by its English preferred label where it has one
+        shown = by_term.get(c.term.value)
+        if shown is None or _preferred(c, shown):
             by_term[c.term.value] = c
 
     iri = text if re.match(r"^(https?|urn):", text) else expand_curie(text)
@@ -135,7 +143,7 @@ def _suggest(text: str, candidates: list[Candidate], what: str) -> str:
         slug = c.term.value.rsplit("/", 1)[-1].replace("-", " ")
         score = max(max(similarity(norm, normalise(c.label)), similarity(norm, slug)) for norm in typed)
         best = scored.get(c.term.value)
-        if best is None or score > best[0] or (score == best[0] and c.kind == "pref"):
+        if best is None or score > best[0] or (score == best[0] and _preferred(c, best[1])):
             scored[c.term.value] = (score, c)
     ranked = sorted(scored.values(), key=lambda sc: (-sc[0], sc[1].label))
     shown = [show(c) for score, c in ranked[:3] if score >= 0.6]

@@ -16,6 +16,7 @@ from aiworkforce.query.results import QueryResult
 from aiworkforce.query.safety import check_query
 from aiworkforce.query.sandbox import run_isolated
 from aiworkforce.query.syntax import projection_order
+from aiworkforce.rdf.labels import language_tag
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.terms import Term
 
@@ -54,6 +55,8 @@ def bind_params(query: StoredQuery, values: Mapping[str, str], engine) -> tuple[
                 cap = number
             else:
                 bindings[param.name] = Term.literal(str(number), XSD_INTEGER)
+        elif param.kind == "language":
+            bindings[param.name] = Term.literal(language_tag(str(raw)))
         elif param.kind == "literal":
             if param.values and str(raw) not in param.values:
                 raise UsageError(f"parameter {param.name!r} of query {query.name!r} cannot be {raw!r}",

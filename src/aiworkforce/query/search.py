@@ -22,7 +22,7 @@ SELECT ?term ?field ?text (SAMPLE(?pl) AS ?label) (SAMPLE(?t) AS ?type) WHERE {{
   UNION {{ ?term rdfs:label ?text BIND("label" AS ?field) }}
   UNION {{ ?term skos:altLabel ?text BIND("alternative label" AS ?field) }}
   UNION {{ ?term skos:definition ?text BIND("definition" AS ?field) }}
-  OPTIONAL {{ ?term skos:prefLabel|rdfs:label ?pl }}
+  OPTIONAL {{ ?term skos:prefLabel|rdfs:label ?pl FILTER (LANG(?pl) IN ("en", "")) }}
   OPTIONAL {{ ?term a ?t FILTER NOT EXISTS {{ GRAPH <{INFERRED_GRAPH}> {{ ?term a ?t }} }} }}
   FILTER(isIRI(?term))
 }} GROUP BY ?term ?field ?text"""
@@ -76,6 +76,7 @@ def search(graph, text: str, *, limit: int | None = 25, engine: str | None = Non
     phrase = " ".join(words)
     patterns = _patterns(words)
     best: dict[str, Match] = {}
+    rank: dict[str, tuple] = {}  # term -> (score, English first, text): the same choice whatever the row order
     for term, field, found, label, rdf_type in graph.engine(engine).query(_TEXTS).rows:
         flat = " ".join(found.value.split())
         spans = []
@@ -92,8 +93,8 @@ def search(graph, text: str, *, limit: int | None = 25, engine: str | None = Non
             shown = flat if field.value != "definition" else _snippet(flat, spans)
             match = Match(term, label.value if label else term.value, rdf_type, field.value, found.value, score,
                           shown)
-            current = best.get(term.value)
-            if current is None or match.score < current.score:
-                best[term.value] = match
+            key = (match.score, found.language not in (None, "en"), found.value)
+            if term.value not in rank or key < rank[term.value]:
+                best[term.value], rank[term.value] = match, key
     ranked = sorted(best.values(), key=lambda m: (m.score, m.label.casefold()))
     return ranked[:limit] if limit else ranked

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from aiworkforce.rdf.labels import label_of
 from aiworkforce.rdf.namespaces import AIW
 
 #: The root of the reported classes: the ontology's concept classes are its named subclasses.
@@ -42,9 +43,9 @@ class Stats:
 
 def _label(graph: Graph, node) -> str:
     for prop in (SKOS.prefLabel, RDFS.label):
-        value = graph.value(node, prop)
+        value = label_of(graph, node, predicate=prop)  # the English one: a term may have a label per language
         if value is not None:
-            return str(value)
+            return value
     return graph.namespace_manager.normalizeUri(node)
 
 

@@ -32,6 +32,7 @@ _DEFAULT_SPARQL = """PREFIX aiw: <https://w3id.org/aiworkforce/ontology#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?role ?name WHERE {
   ?role a aiw:Role ; skos:prefLabel ?name .
+  FILTER (LANG(?name) = "en")
 }
 ORDER BY ?name
 LIMIT 20"""
