@@ -98,7 +98,9 @@ def _param(raw: dict, where: str) -> Param:
     if grlc:
         name, kind = grlc["name"], raw.get("kind", _GRLC_KINDS[grlc["type"]])
         required = raw.get("required", grlc["under"] == "_")
-        if kind != _GRLC_KINDS[grlc["type"]] or bool(required) != (grlc["under"] == "_"):
+        spelt = _GRLC_KINDS[grlc["type"]]
+        # grlc knows no language parameter: to grlc it is a plain literal (``?__lang``)
+        if kind not in (spelt, "language" if spelt == "literal" else spelt) or bool(required) != (grlc["under"] == "_"):
             raise DataError(f"{where}: parameter {raw['name']!r} disagrees with its kind {kind!r} or required: "
                             f"{bool(required)}",
                             hint="grlc spelling: ?_name (required) or ?__name (optional), then _iri for a term, "
