@@ -74,13 +74,14 @@ class KnowledgeGraph:
         return self._closure
 
     def _build(self, folder: Path) -> None:
-        """Write ``closure.nt`` and ``inferred.nt`` of this graph into ``folder``: the shipped graph is reasoned
-        in rdflib form (it is small, and the asserted graph is often needed anyway); joined data stays in
-        pyoxigraph from parsing to writing, so millions of triples are fine."""
+        """Write the reasoned graph into ``folder``: the shipped graph is reasoned in rdflib form (it is small, and
+        the asserted graph is often needed anyway) and written as ``closure.nt`` and ``inferred.nt``; joined data
+        stays in pyoxigraph from parsing to an on-disk store (``store/``), so millions of triples are fine and a
+        warm query opens the store instead of parsing them again."""
         from aiworkforce.reasoning import pipeline
 
         if self.data:
-            pipeline.write_data_closure(folder, self.data, **({"progress": self.progress} if self.progress else {}))
+            pipeline.write_data_store(folder, self.data, **({"progress": self.progress} if self.progress else {}))
         else:
             from aiworkforce.reasoning.closure import reason
 
@@ -93,7 +94,10 @@ class KnowledgeGraph:
         if name not in self._engines:
             cls = QUERY_ENGINES.load(name)
             entry = self.closure()
-            self._engines[name] = cls(entry.closure, entry.inferred)
+            if entry.store is not None and hasattr(cls, "from_store"):
+                self._engines[name] = cls.from_store(entry.store)
+            else:
+                self._engines[name] = cls(entry.closure, entry.inferred)
         return self._engines[name]
 
 
