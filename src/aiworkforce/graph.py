@@ -18,6 +18,7 @@ either.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -72,6 +73,36 @@ class KnowledgeGraph:
             self._closure = cached_closure(self.key, self._build, rebuild=rebuild)
             self._engines.clear()
         return self._closure
+
+    def cached(self):
+        """The cached closure if it is already there (and intact), else None: nothing is built."""
+        from aiworkforce.reasoning.cache import find_entry
+
+        return find_entry(self.key)
+
+    def extend(self, previous, triples) -> None:
+        """Build this graph's cached closure from ``previous`` (the cached closure of the same data joined with the
+        knowledge base before ``triples``, rdflib triples, were added to it) by incremental reasoning; recompute
+        it in full when ``previous`` is None or holds no store, or the change cannot be applied incrementally."""
+        from aiworkforce.query.engines import INFERRED_GRAPH
+        from aiworkforce.reasoning import incremental
+        from aiworkforce.reasoning.cache import cached_closure
+
+        triples = list(triples)
+
+        def build(folder: Path) -> None:
+            try:
+                incremental.extend_entry(previous.store, folder, triples, inferred_graph=INFERRED_GRAPH)
+            except incremental.NotIncremental:
+                for child in folder.iterdir():
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+                self._build(folder)
+
+        if previous is None or previous.store is None or not self.data:
+            self.closure(rebuild=True)
+            return
+        self._closure = cached_closure(self.key, build, rebuild=True)
+        self._engines.clear()
 
     def _build(self, folder: Path) -> None:
         """Write the reasoned graph into ``folder``: the shipped graph is reasoned in rdflib form (it is small, and

@@ -168,6 +168,14 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
     return entry
 
 
+def find_entry(key: str) -> CachedClosure | None:
+    """The cache entry named ``key`` if it is there, trusted and intact; None otherwise (nothing is built)."""
+    entry = CachedClosure(cache_root() / key)
+    if entry.folder.exists() and _trusted(entry.folder) and _intact(entry.folder):
+        return entry
+    return None
+
+
 def _digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
