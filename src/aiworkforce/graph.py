@@ -74,6 +74,34 @@ class KnowledgeGraph:
             self._engines.clear()
         return self._closure
 
+    def reason_loaded(self, store) -> tuple[str, ...]:
+        """Reason over ``store``, which already holds this graph's asserted triples (``validate --data`` loaded
+        them to validate), and keep the result as this graph's cached closure, so a later query does not load and
+        reason again. Returns the inconsistencies found (none when the cache already held the closure: only
+        consistent graphs are cached)."""
+        from aiworkforce.errors import InconsistencyError
+        from aiworkforce.reasoning import pipeline
+        from aiworkforce.reasoning.cache import cached_closure
+
+        found: list[str] = []
+        kwargs = {"progress": self.progress} if self.progress else {}
+
+        def build(folder: Path) -> None:
+            result = pipeline.reason_store(store, **kwargs)
+            if result.inconsistencies:
+                found.extend(result.inconsistencies)
+                raise InconsistencyError("the graph is inconsistent with the ontology")
+            pipeline.persist(result.store, folder)
+
+        try:
+            self._closure = cached_closure(self.key, build)
+        except InconsistencyError:
+            if not found:
+                raise
+            return tuple(found)
+        self._engines.clear()
+        return ()
+
     def cached(self):
         """The cached closure if it is already there (and intact), else None: nothing is built."""
         from aiworkforce.reasoning.cache import find_entry
