@@ -189,9 +189,8 @@ def _store_text(path, fmt: str, *, inferred_only: bool) -> ClosureText:
     millions of triples never become rdflib objects. Turtle gets the project's prefixes."""
     from aiworkforce.query.engines import INFERRED_GRAPH
     from aiworkforce.rdf.prefixes import PREFIXES
-    from aiworkforce.reasoning.pipeline import open_store
 
-    store = open_store(path)
+    store = ox.Store.read_only(str(path))
     graph = ox.NamedNode(INFERRED_GRAPH) if inferred_only else ox.DefaultGraph()
     pattern = f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}" if inferred_only else "?s ?p ?o"
     count = int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")))[0].value)

@@ -173,16 +173,11 @@ def mark_inferred(store) -> None:
     unskolemise(store)
 
 
-def open_store(path: Path):
-    """The on-disk store of a cache entry, opened read-only (several processes may read it at once)."""
-    return ox.Store.read_only(str(path))
-
-
 def dump_store(path: Path, closure_path: Path, inferred_path: Path) -> None:
     """Write the closure and the inferred triples of the on-disk store at ``path`` as N-Triples files."""
     from aiworkforce.query.engines import INFERRED_GRAPH
 
-    store = open_store(path)
+    store = ox.Store.read_only(str(path))  # several processes may read it at once
     store.dump(str(closure_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     store.dump(str(inferred_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH))
 
