@@ -69,17 +69,18 @@ class CachedClosure:
     def _text(self) -> tuple[Path, Path]:
         if self.store is None:
             return self.folder / "closure.nt", self.folder / "inferred.nt"
-        if self.folder not in _TEXT:
+        built = (self.folder, (self.folder / CHECKSUMS).stat().st_mtime_ns)  # a rebuilt entry is written again
+        if built not in _TEXT:
             from aiworkforce.reasoning.pipeline import dump_store
 
             tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-"))
             atexit.register(shutil.rmtree, tmp, True)
-            _TEXT[self.folder] = (tmp / "closure.nt", tmp / "inferred.nt")
-            dump_store(self.store, *_TEXT[self.folder])
-        return _TEXT[self.folder]
+            _TEXT[built] = (tmp / "closure.nt", tmp / "inferred.nt")
+            dump_store(self.store, *_TEXT[built])
+        return _TEXT[built]
 
 
-_TEXT: dict[Path, tuple[Path, Path]] = {}
+_TEXT: dict[tuple[Path, int], tuple[Path, Path]] = {}
 
 
 def cache_root() -> Path:
