@@ -18,6 +18,7 @@ either.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -73,14 +74,73 @@ class KnowledgeGraph:
             self._engines.clear()
         return self._closure
 
+    def reason_loaded(self, store) -> tuple[str, ...]:
+        """Reason over ``store``, which already holds this graph's asserted triples (``validate --data`` loaded
+        them to validate), and keep the result as this graph's cached closure, so a later query does not load and
+        reason again. Returns the inconsistencies found (none when the cache already held the closure: only
+        consistent graphs are cached)."""
+        from aiworkforce.errors import InconsistencyError
+        from aiworkforce.reasoning import pipeline
+        from aiworkforce.reasoning.cache import cached_closure
+
+        found: list[str] = []
+        kwargs = {"progress": self.progress} if self.progress else {}
+
+        def build(folder: Path) -> None:
+            result = pipeline.reason_store(store, **kwargs)
+            if result.inconsistencies:
+                found.extend(result.inconsistencies)
+                raise InconsistencyError("the graph is inconsistent with the ontology")
+            pipeline.persist(result.store, folder)
+
+        try:
+            self._closure = cached_closure(self.key, build)
+        except InconsistencyError:
+            if not found:
+                raise
+            return tuple(found)
+        self._engines.clear()
+        return ()
+
+    def cached(self):
+        """The cached closure if it is already there (and intact), else None: nothing is built."""
+        from aiworkforce.reasoning.cache import find_entry
+
+        return find_entry(self.key)
+
+    def extend(self, previous, triples) -> None:
+        """Build this graph's cached closure from ``previous`` (the cached closure of the same data joined with the
+        knowledge base before ``triples``, rdflib triples, were added to it) by incremental reasoning; recompute
+        it in full when ``previous`` is None or holds no store, or the change cannot be applied incrementally."""
+        from aiworkforce.query.engines import INFERRED_GRAPH
+        from aiworkforce.reasoning import incremental
+        from aiworkforce.reasoning.cache import cached_closure
+
+        triples = list(triples)
+
+        def build(folder: Path) -> None:
+            try:
+                incremental.extend_entry(previous.store, folder, triples, inferred_graph=INFERRED_GRAPH)
+            except incremental.NotIncremental:
+                for child in folder.iterdir():
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+                self._build(folder)
+
+        if previous is None or previous.store is None or not self.data:
+            self.closure(rebuild=True)
+            return
+        self._closure = cached_closure(self.key, build, rebuild=True)
+        self._engines.clear()
+
     def _build(self, folder: Path) -> None:
-        """Write ``closure.nt`` and ``inferred.nt`` of this graph into ``folder``: the shipped graph is reasoned
-        in rdflib form (it is small, and the asserted graph is often needed anyway); joined data stays in
-        pyoxigraph from parsing to writing, so millions of triples are fine."""
+        """Write the reasoned graph into ``folder``: the shipped graph is reasoned in rdflib form (it is small, and
+        the asserted graph is often needed anyway) and written as ``closure.nt`` and ``inferred.nt``; joined data
+        stays in pyoxigraph from parsing to an on-disk store (``store/``), so millions of triples are fine and a
+        warm query opens the store instead of parsing them again."""
         from aiworkforce.reasoning import pipeline
 
         if self.data:
-            pipeline.write_data_closure(folder, self.data, **({"progress": self.progress} if self.progress else {}))
+            pipeline.write_data_store(folder, self.data, **({"progress": self.progress} if self.progress else {}))
         else:
             from aiworkforce.reasoning.closure import reason
 
@@ -93,7 +153,10 @@ class KnowledgeGraph:
         if name not in self._engines:
             cls = QUERY_ENGINES.load(name)
             entry = self.closure()
-            self._engines[name] = cls(entry.closure, entry.inferred)
+            if entry.store is not None and hasattr(cls, "from_store"):
+                self._engines[name] = cls.from_store(entry.store)
+            else:
+                self._engines[name] = cls(entry.closure, entry.inferred)
         return self._engines[name]
 
 

@@ -307,3 +307,30 @@ def test_an_entry_owned_by_another_user_is_not_trusted(cache_dir, quick_reason, 
     used = shipped_entry()
     assert used.folder != entry.folder
     assert len(quick_reason) == 2
+
+
+def test_a_store_entry_is_checksummed_opened_read_only_and_rebuilt_when_damaged(cache_dir):
+    import pyoxigraph as ox
+
+    from aiworkforce.query.engines import OxigraphEngine
+
+    built = []
+
+    def build(folder: Path) -> None:
+        built.append(folder)
+        store = ox.Store(str(folder / cache.STORE))
+        store.add(ox.Quad(ox.NamedNode("urn:x:a"), ox.NamedNode("urn:x:p"), ox.Literal("v")))
+        store.flush()
+        del store
+
+    entry = cache.cached_closure("store-key", build)
+    assert entry.store == cache_dir / "store-key" / cache.STORE and len(built) == 1
+    listed = (entry.folder / cache.CHECKSUMS).read_text(encoding="ascii")
+    assert "store/CURRENT" in listed and "LOCK" not in listed
+    rows = OxigraphEngine.from_store(entry.store).query("SELECT ?o WHERE { ?s ?p ?o }").rows
+    assert [r[0].value for r in rows] == ["v"]
+    assert cache.cached_closure("store-key", build) == entry and len(built) == 1, "reading changed nothing"
+    (entry.store / "CURRENT").write_text("MANIFEST-999999\n")  # damaged
+    assert cache.cached_closure("store-key", build) == entry and len(built) == 2
+    (entry.store / "stray.sst").write_bytes(b"planted")  # a file the entry never had
+    assert cache.find_entry("store-key") is None

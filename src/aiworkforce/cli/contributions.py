@@ -44,6 +44,9 @@ def add(
     into: Annotated[Optional[Path], typer.Option("--into", file_okay=False,
                                                  help="Knowledge-base folder to merge into (default: the ontology).")] = None,
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Format of the report if refused.")] = ReportFormat.text,
+    data: Annotated[Optional[list[Path]], typer.Option(
+        "--data", help="Data files you query the knowledge base joined with (query --data): their cached reasoned "
+                       "graph is updated incrementally, so the next query --data is fast and sees the new terms.")] = None,
 ) -> None:
     """Merge valid contributions into the knowledge base (ontology/contributions.ttl), atomically.
 
@@ -54,7 +57,7 @@ def add(
     from aiworkforce.present.contributions import render
 
     try:
-        result = add_contributions(files, into=into)
+        result = add_contributions(files, into=into, data=data or ())
     except ContributionRejected as exc:
         sys.stdout.write(render(exc.report, fmt.value, colour=fmt is ReportFormat.text and sys.stdout.isatty()))
         raise

@@ -9,6 +9,7 @@ the cached reasoned graph is rebuilt, so ``query`` and ``describe`` see the new 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -50,18 +51,23 @@ def render_module(graph: Graph) -> str:
     return write_module(graph, header=HEADER, sections=_sections(graph))
 
 
-def add_contributions(paths: list[str | Path], *, into: Path | None = None) -> MergeResult:
+def add_contributions(paths: list[str | Path], *, into: Path | None = None,
+                      data: Sequence[str | Path] = ()) -> MergeResult:
     """Validate ``paths`` against the knowledge base in ``into`` (default: the packaged ontology folder) and, if
     they conform, merge the checked graphs into its contributions module, atomically.
 
     When the packaged knowledge base changed, its closure is rebuilt at once, so the next query is fast and
-    sees the new terms.
+    sees the new terms. With ``data`` (files the knowledge base is joined with, as ``--data``), the cached
+    reasoned store of that join is updated too, incrementally from the previous one when it is cached.
     """
     shipped = data_dir("ontology")
     folder = Path(into) if into is not None else shipped
     modules = sorted(folder.glob("*.ttl"))
     if not modules:
         raise UsageError(f"{folder} holds no knowledge-base modules (*.ttl)", hint="point --into at an ontology folder")
+    if data and folder.resolve() != shipped.resolve():
+        raise UsageError("--data updates the cached graph of the knowledge base the commands read, not of --into",
+                         hint="drop --data, or point AIWORKFORCE_ONTOLOGY_DIR at the folder instead of --into")
     # One `add` at a time per folder: the next one waits, then checks against what the first merged, so two
     # concurrent runs both merge (or the second is refused with its findings), and neither is lost.
     with folder_lock(folder):
@@ -72,8 +78,13 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None) -> M
         module = folder / MODULE
         merged = parse_file(module) if module.exists() else Graph()
         before = len(merged)
+        joined = KnowledgeGraph(data) if data and folder.resolve() == shipped.resolve() else None
+        previous = joined.cached() if joined else None  # keyed by the knowledge base before the merge
+        new = [t for t in report.contributed if t not in merged]
         merged += report.contributed
         write_atomic(module, render_module(merged))
         if folder.resolve() == shipped.resolve():
             KnowledgeGraph().closure()
+        if joined:
+            KnowledgeGraph(data).extend(previous, new)
     return MergeResult(module, report.terms, len(merged) - before, report)

@@ -7,9 +7,17 @@ renamed into place, so concurrent runs never see half a cache.
 
 Location: ``$AIWORKFORCE_CACHE_DIR``, else ``$XDG_CACHE_HOME/aiworkforce``, else ``~/.cache/aiworkforce``.
 
-Integrity: an entry's files are fsynced and listed with their SHA-256 in ``checksum.sha256``; an entry whose
-files do not match (truncated, emptied, edited) is rebuilt. An entry (or its files) not owned by the current
-user, or writable by others, is never read: a shared cache folder cannot plant a closure.
+An entry holds either the closure as N-Triples (``closure.nt``, ``inferred.nt``: the shipped graph alone, a few
+megabytes) or, for a graph joined with data files, an on-disk pyoxigraph store (``store/``) that a warm query opens
+read-only in milliseconds instead of parsing millions of triples again.
+
+Integrity: an entry's files are fsynced and listed with their SHA-256, size and modification time in
+``checksum.sha256``; an entry whose files do not match (missing, extra, truncated, emptied, edited) is rebuilt.
+Files up to :data:`HASHED_BYTES` are hashed again on every read; larger ones (the store's sorted-table files,
+immutable once written) are compared by size and modification time, and their content is checked by the
+store itself, which verifies a checksum on every block it reads. An entry (or any file in it) not owned by
+the current user, or writable by others, or a symbolic link, is never read: a shared cache folder cannot plant
+a closure.
 """
 
 from __future__ import annotations
@@ -29,9 +37,14 @@ from aiworkforce.rdf.files import check_input
 from aiworkforce.rdf.resources import data_files
 
 #: Bump when the cached content changes meaning (e.g. the noise filter of the closure).
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 CHECKSUMS = "checksum.sha256"
 _FILES = ("closure.nt", "inferred.nt")
+STORE = "store"
+#: Files up to this size are hashed on every read of the entry; larger ones are compared by size and mtime.
+HASHED_BYTES = 8 << 20
+#: Files the store writes for itself (an informational log, a lock), not part of its content.
+_VOLATILE = ("LOG", "LOCK")
 
 
 @dataclass(frozen=True)
@@ -39,12 +52,35 @@ class CachedClosure:
     folder: Path
 
     @property
+    def store(self) -> Path | None:
+        """The on-disk pyoxigraph store holding the reasoned graph, if this entry keeps one."""
+        path = self.folder / STORE
+        return path if path.is_dir() else None
+
+    @property
     def closure(self) -> Path:
-        return self.folder / "closure.nt"
+        """``closure.nt``; an entry that keeps a store writes it once, into a private temporary folder."""
+        return self._text()[0]
 
     @property
     def inferred(self) -> Path:
-        return self.folder / "inferred.nt"
+        return self._text()[1]
+
+    def _text(self) -> tuple[Path, Path]:
+        if self.store is None:
+            return self.folder / "closure.nt", self.folder / "inferred.nt"
+        built = (self.folder, (self.folder / CHECKSUMS).stat().st_mtime_ns)  # a rebuilt entry is written again
+        if built not in _TEXT:
+            from aiworkforce.reasoning.pipeline import dump_store
+
+            tmp = Path(tempfile.mkdtemp(prefix="aiworkforce-"))
+            atexit.register(shutil.rmtree, tmp, True)
+            _TEXT[built] = (tmp / "closure.nt", tmp / "inferred.nt")
+            dump_store(self.store, *_TEXT[built])
+        return _TEXT[built]
+
+
+_TEXT: dict[tuple[Path, int], tuple[Path, Path]] = {}
 
 
 def cache_root() -> Path:
@@ -133,6 +169,14 @@ def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = F
     return entry
 
 
+def find_entry(key: str) -> CachedClosure | None:
+    """The cache entry named ``key`` if it is there, trusted and intact; None otherwise (nothing is built)."""
+    entry = CachedClosure(cache_root() / key)
+    if entry.folder.exists() and _trusted(entry.folder) and _intact(entry.folder):
+        return entry
+    return None
+
+
 def _digest(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -141,14 +185,28 @@ def _digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _entry_files(folder: Path) -> list[str]:
+    """The files of an entry (relative paths, sorted), without the checksums and the store's volatile files."""
+    out = []
+    for base, _, names in os.walk(folder):
+        for name in names:
+            rel = os.path.relpath(os.path.join(base, name), folder)
+            if rel != CHECKSUMS and not name.startswith(_VOLATILE):
+                out.append(rel)
+    return sorted(out)
+
+
 def _seal(folder: Path) -> None:
     """fsync the entry's files, then write their checksums (fsynced too) and fsync the folder."""
     lines = []
-    for name in _FILES:
+    for name in _entry_files(folder):
         path = folder / name
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
-        lines.append(f"{_digest(path)}  {name}\n")
+        st = path.stat()
+        lines.append(f"{_digest(path)} {st.st_size} {st.st_mtime_ns}  {name}\n")
+    if (folder / STORE).is_dir():
+        _fsync_dir(folder / STORE)
     with (folder / CHECKSUMS).open("w", encoding="ascii") as out:
         out.write("".join(lines))
         out.flush()
@@ -174,7 +232,20 @@ def _intact(folder: Path) -> bool:
     try:
         listed = (folder / CHECKSUMS).read_text(encoding="ascii").splitlines()
         expected = dict(reversed(line.split("  ", 1)) for line in listed if "  " in line)
-        return set(expected) == set(_FILES) and all(_digest(folder / n) == expected[n] for n in _FILES)
+        names = set(expected)
+        if names != set(_entry_files(folder)) or not (set(_FILES) <= names or f"{STORE}/CURRENT" in names):
+            return False
+        for name, seal in expected.items():
+            digest, size, mtime = seal.split(" ")
+            st = (folder / name).stat()
+            if st.st_size != int(size):
+                return False
+            if st.st_size <= HASHED_BYTES:
+                if _digest(folder / name) != digest:
+                    return False
+            elif st.st_mtime_ns != int(mtime):
+                return False
+        return True
     except (OSError, UnicodeDecodeError, ValueError):
         return False
 
@@ -185,7 +256,7 @@ def _trusted(folder: Path) -> bool:
         return True
     uid = os.getuid()
     try:
-        for path in (folder, *(folder / n for n in (*_FILES, CHECKSUMS) if (folder / n).exists())):
+        for path in (folder, *(Path(base) / n for base, dirs, files in os.walk(folder) for n in (*dirs, *files))):
             st = path.lstat()
             if st.st_uid != uid or st.st_mode & 0o022 or path.is_symlink():
                 return False

@@ -168,6 +168,8 @@ def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
             raise UsageError(f"data files are reasoned by the {REASONERS.default} engine only",
                              hint=f"drop --engine {reasoner}")
         entry = graph.closure()
+        if entry.store is not None and fmt in ("nt", "ttl"):
+            return _store_text(entry.store, fmt, inferred_only=inferred_only)
         source = entry.inferred if inferred_only else entry.closure
         if fmt == "nt":
             payload = source.read_bytes()
@@ -180,3 +182,20 @@ def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
     inferred = len(result.closure) - len(result.asserted)
     return ClosureText(serialize(out, rdflib_name).encode("utf-8"), f"{len(out):,} triples ({inferred:,} inferred)",
                        result.fallback)
+
+
+def _store_text(path, fmt: str, *, inferred_only: bool) -> ClosureText:
+    """The closure (or the inferred triples) kept in a cached on-disk store, serialised by pyoxigraph itself:
+    millions of triples never become rdflib objects. Turtle gets the project's prefixes."""
+    from aiworkforce.query.engines import INFERRED_GRAPH
+    from aiworkforce.rdf.prefixes import PREFIXES
+
+    store = ox.Store.read_only(str(path))
+    graph = ox.NamedNode(INFERRED_GRAPH) if inferred_only else ox.DefaultGraph()
+    pattern = f"GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}" if inferred_only else "?s ?p ?o"
+    count = int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")))[0].value)
+    if fmt == "nt":
+        payload = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+    else:
+        payload = store.dump(format=ox.RdfFormat.TURTLE, from_graph=graph, prefixes=dict(PREFIXES))
+    return ClosureText(payload, f"{count:,} triples")

@@ -123,3 +123,76 @@ def write_data_closure(folder: Path, data: Sequence[str | Path], *, progress: Pr
     if result.inconsistencies:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(result.inconsistencies))
     dump_closure(result, folder / "closure.nt", folder / "inferred.nt")
+
+
+#: The folder of a cache entry that holds the reasoned graph as an on-disk pyoxigraph store.
+STORE = "store"
+
+
+def write_data_store(folder: Path, data: Sequence[str | Path], *, progress: Progress = _quiet) -> None:
+    """Load the shipped graph joined with ``data``, reason, and keep the result as an on-disk store in
+    ``folder/store``: the clean closure in the default graph, the inferred triples again in the named graph
+    :data:`~aiworkforce.query.engines.INFERRED_GRAPH` (the layout the query engines expect), blank nodes as
+    blank nodes. A warm query opens it read-only in milliseconds instead of parsing the closure again.
+
+    Reasoning runs in memory (SPARQL updates on the on-disk store are several times slower); the result is
+    streamed to the disk store through one N-Quads file in ``folder``, removed afterwards.
+    """
+    result = reason_store(load_data_store(data, progress=progress), progress=progress)
+    if result.inconsistencies:
+        raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(result.inconsistencies))
+    persist(result.store, folder)
+
+
+def persist(store, folder: Path) -> None:
+    """Write a reasoned in-memory ``store`` (closure in the default graph, asserted copy in :data:`ASSERTED`) as
+    the on-disk store ``folder/store``, in the layout :func:`write_data_store` describes. ``store`` is changed."""
+    mark_inferred(store)
+    quads = folder / ".quads.nq"
+    store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
+    disk = ox.Store(str(folder / STORE))
+    try:
+        disk.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+        disk.flush()
+    finally:
+        del disk  # closes the database: the folder may be renamed next
+        quads.unlink()
+
+
+def mark_inferred(store) -> None:
+    """Turn the store :func:`reason_store` leaves (closure, and the asserted triples in :data:`ASSERTED`) into the
+    query layout: the inferred triples in their named graph, the asserted copy dropped, skolem IRIs back to
+    blank nodes. Schema bookkeeping about anonymous restriction classes counts as asserted, as in
+    :func:`dump_closure`."""
+    from aiworkforce.query.engines import INFERRED_GRAPH
+
+    store.update(f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
+                 f"FILTER NOT EXISTS {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} "
+                 f"FILTER(!STRSTARTS(STR(?s), \"{SKOLEM}\") && !(isIRI(?o) && STRSTARTS(STR(?o), \"{SKOLEM}\"))) }}")
+    store.update(f"DROP SILENT GRAPH <{ASSERTED}>")
+    unskolemise(store)
+
+
+def dump_store(path: Path, closure_path: Path, inferred_path: Path) -> None:
+    """Write the closure and the inferred triples of the on-disk store at ``path`` as N-Triples files."""
+    from aiworkforce.query.engines import INFERRED_GRAPH
+
+    store = ox.Store.read_only(str(path))  # several processes may read it at once
+    store.dump(str(closure_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    store.dump(str(inferred_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH))
+
+
+def unskolemise(store) -> None:
+    """Replace the skolem IRIs the rules work with (:data:`~aiworkforce.reasoning.rules.SKOLEM`) by blank nodes
+    in the default graph: only schema triples about anonymous class expressions have them, a few hundred."""
+    found = [q for q in store.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{SKOLEM}\") "
+                                    f"|| (isIRI(?o) && STRSTARTS(STR(?o), \"{SKOLEM}\"))) }}")]
+
+    def term(node):
+        if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
+            return ox.BlankNode(node.value[len(SKOLEM):])
+        return node
+
+    for s, p, o in ((row[0], row[1], row[2]) for row in found):
+        store.remove(ox.Quad(s, p, o))
+        store.add(ox.Quad(term(s), p, term(o)))

@@ -378,17 +378,20 @@ class RuleEngine:
         self.trace = trace
         self.steps: list[tuple[str, Rule]] = []  # (graph of the update's new triples, its rule), in run order
 
-    def run(self, store) -> int:
+    def run(self, store, *, delta: str | None = None, collect: str | None = None) -> int:
         """Saturate ``store``'s default graph; return the number of triples added.
 
         Semi-naive evaluation: round 1 runs every rule over the whole graph; each later round runs each rule
         once per body atom, with that atom restricted to what the previous round added. Each round's new
         triples also go to a graph of their own, ``<urn:aiworkforce:graph:round/N>``; the default graph is the
         closure. The round graphs are dropped at the end (kept when tracing).
+
+        Incremental use: ``delta`` names a graph holding triples just added to an already saturated default
+        graph; round 1 then only joins against them. ``collect`` names a graph that receives every derived
+        triple (the inferred graph of a cached store).
         """
         before = len(store)
         self.rounds = 0
-        delta = None
         while True:
             self.rounds += 1
             into = f"{ROUND}/{self.rounds}"
@@ -407,6 +410,8 @@ class RuleEngine:
                 break
         if not self.trace:
             for r in range(1, self.rounds + 1):
+                if collect:
+                    store.update(f"INSERT {{ GRAPH <{collect}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{ROUND}/{r}> {{ ?s ?p ?o }} }}")
                 store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
         return len(store) - before
 

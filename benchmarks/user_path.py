@@ -1,0 +1,187 @@
+"""Scale on the path a user takes: separate ``aiworkforce`` commands with ``--data``, on independently generated
+data (``benchmarks/esco_like.py``, shaped like ESCO, not like the shipped graph), this version side by side with a
+baseline (by default the previous release, commit c0b9431, unpacked with ``git archive``) in the same run.
+
+Phases, each a whole process exactly as a user types it, timed with its own peak RSS (``os.wait4``):
+
+1. ``aiworkforce validate --data F``                     (fresh cache)
+2. ``aiworkforce reason --data F -o closure.ttl``         (fresh cache: the command a user runs first)
+3. ``aiworkforce query roles-by-layer --data F -f json``  (fresh cache: load + reason + store)
+4. the same query again                                   (warm: the cache built by 3)
+5. ``aiworkforce add CONTRIBUTION [--data F]``            (one contribution merged into a copy of the knowledge
+   base, ``AIWORKFORCE_ONTOLOGY_DIR``; this version updates the joined store incrementally; the baseline has no
+   ``--data`` on ``add``), then the query again: the time until the user sees the new role in their data.
+
+Every command runs with ``XDG_CACHE_HOME`` in a temporary folder. The answers of both versions are compared (the
+violations found, the query rows). Prints one table per size, the growth exponent of each phase between sizes, the
+load average before each size, and as its last line one JSON object with every figure.
+
+Usage: python benchmarks/user_path.py --triples 100000 1000000 [--baseline PATH | --no-baseline]
+``--baseline PATH`` names a source checkout (it has ``src/aiworkforce``) to compare with.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE_COMMIT = "c0b9431"
+QUERY = "roles-by-layer"
+CONTRIBUTION = ROOT / "examples" / "contributions" / "ai-red-teamer.ttl"
+PHASES = ("validate", "reason", "first query", "warm query", "add + query")
+#: issue 15's targets at 1M triples (seconds; MiB)
+TARGETS = {"validate": 20.0, "first query": 45.0, "warm query": 0.5, "add": 2.0, "rss": 2048.0, "growth": 1.05}
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("esco_like", Path(__file__).with_name("esco_like.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run(tree: Path, args: list[str], env: dict[str, str], stdout=subprocess.DEVNULL) -> tuple[float, float, float]:
+    """Run ``aiworkforce ARGS`` from the checkout ``tree`` in a fresh process: (wall seconds, peak RSS MiB, CPU
+    seconds: user + system, less sensitive than wall time to other jobs on a shared machine)."""
+    env = {**env, "PYTHONPATH": str(tree / "src")}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "aiworkforce", *args], env=env, stdout=stdout,
+                            stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if proc.returncode not in (0, 1):  # 1: validate found the planted violations
+        raise RuntimeError(f"aiworkforce {' '.join(args)} exited {proc.returncode}:\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def user_path(tree: Path, data: Path, work: Path) -> dict:
+    """The five phases for the checkout ``tree`` on ``data``; answers are kept for comparison."""
+    work.mkdir(parents=True)
+    kb = work / "ontology"
+    shutil.copytree(tree / "ontology", kb)
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AIWORKFORCE_", "XDG_CACHE"))}
+    env = {**base, "AIWORKFORCE_ONTOLOGY_DIR": str(kb), "NO_COLOR": "1"}
+    out: dict = {}
+
+    def fresh() -> dict[str, str]:
+        cache = Path(tempfile.mkdtemp(dir=work, prefix="cache-"))
+        return {**env, "XDG_CACHE_HOME": str(cache)}
+
+    report = work / "validate.json"
+    with report.open("wb") as handle:
+        out["validate"] = run(tree, ["validate", "--data", str(data), "-f", "json"], fresh(), stdout=handle)
+    out["reason"] = run(tree, ["reason", "--data", str(data), "-o", str(work / "closure.ttl")], fresh())
+    warm = fresh()
+    query = ["query", QUERY, "--data", str(data), "-f", "json"]
+    with (work / "rows.json").open("wb") as handle:
+        out["first query"] = run(tree, query, warm, stdout=handle)
+    out["warm query"] = run(tree, query, warm)
+    add = ["add", str(CONTRIBUTION)]
+    if "--data" in subprocess.run([sys.executable, "-m", "aiworkforce", "add", "--help"], capture_output=True,
+                                  text=True, env={**env, "PYTHONPATH": str(tree / "src")}).stdout:
+        add += ["--data", str(data)]
+    added = run(tree, add, warm)
+    with (work / "rows-after-add.json").open("wb") as handle:
+        after = run(tree, query, warm, stdout=handle)
+    out["add"] = added
+    out["add + query"] = (added[0] + after[0], max(added[1], after[1]), added[2] + after[2])
+    try:
+        found = json.loads(report.read_text())
+        out["violations"] = sum(1 for r in found.get("shacl", ()) if r.get("severity") == "Violation")
+    except ValueError:
+        out["violations"] = None
+    rows = json.loads((work / "rows.json").read_text())
+    out["rows"] = sorted(json.dumps(r, sort_keys=True) for r in rows.get("results", {}).get("bindings", rows)
+                         ) if isinstance(rows, dict) else sorted(json.dumps(r, sort_keys=True) for r in rows)
+    after_rows = (work / "rows-after-add.json").read_text()
+    out["sees contribution"] = "ai-red-teamer" in after_rows
+    return out
+
+
+def baseline_tree(spec: str | None, work: Path) -> Path | None:
+    if spec == "none":
+        return None
+    if spec:
+        return Path(spec).resolve()
+    target = work / f"baseline-{BASELINE_COMMIT}"
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", BASELINE_COMMIT], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--triples", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--baseline", help="a source checkout to compare with (default: the previous release)")
+    parser.add_argument("--no-baseline", dest="baseline", action="store_const", const="none")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    gen = _generator()
+    results: dict = {"sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="aiw-user-path-") as tmp:
+        work = Path(tmp)
+        baseline = baseline_tree(args.baseline, work)
+        for n in args.triples:
+            data = work / f"esco-like-{n}.ttl"
+            planted = gen.write(data, n, args.seed)
+            before = load()
+            this = user_path(ROOT, data, work / f"this-{n}")
+            prev = user_path(baseline, data, work / f"base-{n}") if baseline else None
+            results["sizes"][n] = {"this": this, "baseline": prev, "planted": planted, "load": before,
+                                   "load_after": load()}
+            print(f"\n{n:,} triples of ESCO-like data ({planted} planted violations), load average {before}"
+                  f" before, {load()} after")
+            print(f"{'phase':<14}{'this s':>9}{'CPU s':>8}{'RSS MiB':>9}"
+                  + (f"{'baseline s':>12}{'CPU s':>8}{'RSS MiB':>9}" if prev else ""))
+            for phase in (*PHASES, "add"):
+                line = f"{phase:<14}{this[phase][0]:>9.2f}{this[phase][2]:>8.2f}{this[phase][1]:>9.0f}"
+                if prev:
+                    line += f"{prev[phase][0]:>12.2f}{prev[phase][2]:>8.2f}{prev[phase][1]:>9.0f}"
+                print(line)
+            print(f"SHACL violations found: {this['violations']} (planted {planted})"
+                  + (f", baseline {prev['violations']}" if prev else ""))
+            print(f"query rows: {len(this['rows'])}" + (f", identical to baseline: {this['rows'] == prev['rows']}"
+                                                        if prev else ""))
+            print(f"the query sees the added contribution: {this['sees contribution']}"
+                  + (f" (baseline {prev['sees contribution']})" if prev else ""))
+        sizes = sorted(results["sizes"])
+        if len(sizes) > 1:
+            lo, hi = sizes[0], sizes[-1]
+            print(f"\ngrowth exponent {lo:,} -> {hi:,} (time ~ n^k), of wall time and of CPU time")
+            growth = results["growth"] = {}
+            for phase in PHASES:
+                for who in ("this", "baseline"):
+                    a, b = results["sizes"][lo][who], results["sizes"][hi][who]
+                    if a and b:
+                        growth.setdefault(who, {})[phase] = tuple(
+                            round(math.log(b[phase][i] / a[phase][i]) / math.log(hi / lo), 3) for i in (0, 2))
+                print(f"  {phase:<14} this {growth['this'][phase][0]:.2f} / {growth['this'][phase][1]:.2f}"
+                      + (f"  baseline {growth['baseline'][phase][0]:.2f} / {growth['baseline'][phase][1]:.2f}"
+                         if "baseline" in growth else ""))
+    for size in results["sizes"].values():
+        for who in ("this", "baseline"):
+            if size[who]:
+                size[who].pop("rows")
+    print(json.dumps(results, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
