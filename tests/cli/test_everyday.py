@@ -125,8 +125,8 @@ def _complete(words: str, shell: str = "bash") -> list[str]:
 def test_shell_completion_offers_the_query_parameters_and_the_terms_they_take():
     from aiworkforce.query.complete import complete_param
 
-    assert _complete("aiworkforce query skill-gap -p ") == ["from=", "to=", "basis="]
-    assert [c.value for c in complete_param("skill-gap", "", given={"from"})] == ["to=", "basis="]
+    assert _complete("aiworkforce query skill-gap -p ") == ["from=", "to=", "basis=", "lang="]
+    assert [c.value for c in complete_param("skill-gap", "", given={"from"})] == ["to=", "basis=", "lang="]
     assert [c.value for c in complete_param("nearest-roles", "basis=a")] == ["basis=all", "basis=article"]
     roles = _complete("aiworkforce query skill-gap -p to=data-e")
     assert roles == ["to=data-engineer"]  # a slug, by slug

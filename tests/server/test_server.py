@@ -732,6 +732,16 @@ def test_unknown_terms_are_404(server):
     assert http(server.url + "describe").status == 400
 
 
+def test_term_pages_speak_the_language_asked_for(server):
+    """?lang= picks labels and definitions in that language, English where a term has none; a bad tag is a 400."""
+    german = http(server.url + "role/data-engineer?lang=de")
+    assert german.status == 200 and "<h1" in german.text
+    assert "Dateningenieur" in german.text.split("</h1>")[0]
+    assert "Data Engineer" in http(server.url + "role/data-engineer").text.split("</h1>")[0]
+    assert "Data Engineer" in http(server.url + "role/data-engineer?lang=fi").text.split("</h1>")[0]  # no Finnish
+    assert http(server.url + "role/data-engineer?lang=not%20a%20tag").status == 400
+
+
 def test_term_pages_escape_everything():
     from aiworkforce.query.describe import Description, Fact
     from aiworkforce.present.termpage import TermPages

@@ -157,7 +157,7 @@ class _Batch:
     def report(self, severity, term, predicate, message, fix=None, rule="", value=None, obj=None,
                contribution=None, shape=None, component=None) -> None:
         prop = _curie(predicate) if predicate is not None else None
-        fix = fix or _language_fix(value, component)
+        fix = fix or _language_fix(value, component) or _english_fix_of(self.merged, term, predicate, value, component)
         for c, line in self.places(term, predicate, obj, contribution):
             key = yaml_format().key(predicate) if c is not None and c.format == "yaml" else None
             said, advice = message, fix
@@ -171,6 +171,17 @@ class _Batch:
                                                              if not isinstance(value, Literal) else str(value)),
                 nodes=(term, predicate, value, shape), key=key,
             ))
+
+
+def _english_fix_of(graph, term, predicate, value, component) -> str | None:
+    """For a text the shapes require in English (a qualified minimum of @en values) that has only other
+    languages: what was found, and the English form to write."""
+    if value is not None or predicate is None or component != SH.QualifiedMinCountConstraintComponent:
+        return None
+    texts = sorted((o for o in graph.objects(term, predicate) if isinstance(o, Literal)), key=str)
+    if not texts or any(t.language == "en" for t in texts):
+        return None
+    return _language_fix(texts[0], SH.LanguageInConstraintComponent)
 
 
 def _key_fix(key: str, term: str, value, component) -> str:

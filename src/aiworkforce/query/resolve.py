@@ -78,7 +78,10 @@ def show(c: Candidate) -> str:
 
 def did_you_mean(term: Term, *, engine) -> str:
     """The suggestion naming one term, worded as for an unknown value: "did you mean: Title (prefix:slug)?"."""
-    label = next((c for c in _candidates(engine, None) if c.term == term and c.kind == "pref"), None)
+    label = None  # its English preferred label where it has one (any preferred label else)
+    for c in _candidates(engine, None):
+        if c.term == term and c.kind == "pref" and (label is None or _preferred(c, label)):
+            label = c
     return f"did you mean: {show(label) if label else Term.iri(term.value).compact(PREFIXES)}?"
 
 
@@ -138,14 +141,18 @@ def similarity(query: str, label: str) -> float:
 
 def _suggest(text: str, candidates: list[Candidate], what: str) -> str:
     typed = {normalise(text), normalise(text.replace("-", " "))}  # a slug is compared word by word as well
-    scored: dict[str, tuple[float, Candidate]] = {}
+    scored: dict[str, float] = {}  # each term by the closest of its names, in any language,
+    named: dict[str, tuple[tuple, Candidate]] = {}  # shown by its closest English name (whatever the row order)
     for c in candidates:
         slug = c.term.value.rsplit("/", 1)[-1].replace("-", " ")
         score = max(max(similarity(norm, normalise(c.label)), similarity(norm, slug)) for norm in typed)
-        best = scored.get(c.term.value)
-        if best is None or score > best[0] or (score == best[0] and _preferred(c, best[1])):
-            scored[c.term.value] = (score, c)
-    ranked = sorted(scored.values(), key=lambda sc: (-sc[0], sc[1].label))
+        scored[c.term.value] = max(score, scored.get(c.term.value, 0.0))
+        english = c.language in (None, "en")
+        rank = (english, score, c.kind == "pref", c.label)
+        shown_now = named.get(c.term.value)
+        if shown_now is None or rank > shown_now[0]:
+            named[c.term.value] = (rank, c)
+    ranked = sorted(((score, named[term][1]) for term, score in scored.items()), key=lambda sc: (-sc[0], sc[1].label))
     shown = [show(c) for score, c in ranked[:3] if score >= 0.6]
     if shown:
         return "did you mean: " + "; ".join(shown) + "?"

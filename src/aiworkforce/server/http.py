@@ -26,11 +26,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from aiworkforce.errors import AiworkforceError
+from aiworkforce.errors import AiworkforceError, UsageError
 from aiworkforce.present.sparql_results import serialize_graph
 from aiworkforce.query.catalogue import get_query
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.safety import check_query
+from aiworkforce.rdf.labels import DEFAULT_LANGUAGE, language_tag
 from aiworkforce.rdf.prefixes import BASE, INDIVIDUAL_KINDS
 from aiworkforce.server.config import ServerConfig
 from aiworkforce.server.explain import Explainer
@@ -305,7 +306,12 @@ def build_app(served: Served) -> Starlette:
             media = negotiate(request.headers.get("accept"), [*HTML_TYPES, *GRAPH_TYPES])
             if media is None:
                 return _fail(406, f"Accept one of: {', '.join([*HTML_TYPES, *GRAPH_TYPES])}")
-        reply = await run(("term", {"iri": iri, "media": media, "max_results": cfg.max_results}))
+        lang = params.get("lang", [DEFAULT_LANGUAGE])[-1]
+        try:
+            lang = language_tag(lang)
+        except UsageError as exc:
+            return _fail(400, f"{exc.message}: {exc.hint}")
+        reply = await run(("term", {"iri": iri, "media": media, "max_results": cfg.max_results, "lang": lang}))
         reply.headers.setdefault("Vary", "Accept")
         return _response(reply)
 

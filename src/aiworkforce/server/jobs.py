@@ -15,6 +15,7 @@ from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.query.describe import describe, describe_iri, term_triples
 from aiworkforce.query.run import run_query
 from aiworkforce.query.syntax import oxigraph_syntax_error, projection_order
+from aiworkforce.rdf.labels import DEFAULT_LANGUAGE
 from aiworkforce.rdf.prefixes import ONTOLOGY_IRI, PREFIXES
 from aiworkforce.rdf.terms import to_oxigraph
 from aiworkforce.server.negotiation import (
@@ -47,7 +48,13 @@ class WorkerState:
         # Through the engine, so that an engine loading the inferred named graph lazily loads it now: queries
         # sent to /sparql go to the store directly (streamed, capped), and must see that graph too.
         self.engine.query(f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }}")
-        self.pages = TermPages(self.engine)
+        self._pages: dict[str, TermPages] = {}  # by language: each keeps its own labels
+
+    def pages(self, lang: str = DEFAULT_LANGUAGE) -> TermPages:
+        """The term-page renderer for readers of ``lang`` (labels and definitions in it, else in English)."""
+        if lang not in self._pages:
+            self._pages[lang] = TermPages(self.engine, lang=lang)
+        return self._pages[lang]
 
     def run(self, job: tuple) -> Reply:
         kind, args = job
@@ -120,18 +127,18 @@ class WorkerState:
     def _cbd(self, iri: str) -> list:
         return term_triples(self.engine, iri)
 
-    def job_term(self, iri: str, media: str, max_results: int) -> Reply:
+    def job_term(self, iri: str, media: str, max_results: int, lang: str = DEFAULT_LANGUAGE) -> Reply:
         if not self._exists(iri):
             return text_reply(404, f"not found: {iri} is not a term of the aiworkforce graph")
         headers = {"Vary": "Accept"}
         if media in HTML_TYPES:
             if iri == ONTOLOGY_IRI:
-                return Reply(200, "text/html; charset=utf-8", self.pages.render_ontology(iri), headers)
+                return Reply(200, "text/html; charset=utf-8", self.pages(lang).render_ontology(iri), headers)
             try:
-                description = describe(self.graph, iri)
+                description = describe(self.graph, iri, lang=lang)
             except AiworkforceError:  # described, but without a label to resolve by: build the facts directly
-                description = describe_iri(self.engine, iri)
-            return Reply(200, "text/html; charset=utf-8", self.pages.render(iri, description), headers)
+                description = describe_iri(self.engine, iri, lang=lang)
+            return Reply(200, "text/html; charset=utf-8", self.pages(lang).render(iri, description), headers)
         triples = self._cbd(iri)
         if len(triples) > max_results:
             triples = triples[:max_results]
