@@ -20,14 +20,12 @@ from aiworkforce.rdf.prefixes import BASE, PREFIXES
 
 __all__ = ["SERVER_LINKS", "Links", "SiteLinks", "compact", "esc", "local_path", "page", "pick"]
 
-FALLBACK_LANG = DEFAULT_LANGUAGE
-
 
 def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def pick(literals, lang: str = FALLBACK_LANG):
+def pick(literals, lang: str = DEFAULT_LANGUAGE):
     """The literal (a :class:`~aiworkforce.rdf.terms.Term`) to show a reader of ``lang``: one tagged ``lang``, else
     English, else untagged, else any; None for none (:func:`aiworkforce.rdf.labels.choose`, the one fallback)."""
     return choose(literals, lang, any_language=True)
@@ -146,7 +144,7 @@ class SiteLinks(Links):
 
 
 def page(title: str, body: str, *, alternate: str | None = None, links: Links = SERVER_LINKS,
-         lang: str = FALLBACK_LANG, head: str = "") -> bytes:
+         lang: str = DEFAULT_LANGUAGE, head: str = "") -> bytes:
     """A whole HTML page; ``head``: more elements for its head (the query editor's stylesheet and script)."""
     alt = head
     if alternate:

@@ -72,16 +72,23 @@ def _preferred(c: Candidate, other: Candidate) -> bool:
     return c.kind == "pref" and (other.kind != "pref" or c.language in (None, "en"))
 
 
+def _names(candidates) -> dict[str, Candidate]:
+    """Each term of ``candidates`` with the name it is shown by: its English preferred label where it has one."""
+    by_term: dict[str, Candidate] = {}
+    for c in candidates:
+        shown = by_term.get(c.term.value)
+        if shown is None or _preferred(c, shown):
+            by_term[c.term.value] = c
+    return by_term
+
+
 def show(c: Candidate) -> str:
     return f"{c.label} ({Term.iri(c.term.value).compact(PREFIXES)})"
 
 
 def did_you_mean(term: Term, *, engine) -> str:
     """The suggestion naming one term, worded as for an unknown value: "did you mean: Title (prefix:slug)?"."""
-    label = None  # its English preferred label where it has one (any preferred label else)
-    for c in _candidates(engine, None):
-        if c.term == term and c.kind == "pref" and (label is None or _preferred(c, label)):
-            label = c
+    label = _names(c for c in _candidates(engine, None) if c.term == term and c.kind == "pref").get(term.value)
     return f"did you mean: {show(label) if label else Term.iri(term.value).compact(PREFIXES)}?"
 
 
@@ -96,11 +103,7 @@ def resolve(value: str, *, engine, cls: str | None = None, what: str = "term", w
     candidates = _candidates(engine, cls)
     if within:
         candidates = [c for c in candidates if c.term.value.startswith(within)]
-    by_term: dict[str, Candidate] = {}
-    for c in candidates:  # each term shown by its English preferred label where it has one
-        shown = by_term.get(c.term.value)
-        if shown is None or _preferred(c, shown):
-            by_term[c.term.value] = c
+    by_term = _names(candidates)
 
     iri = text if re.match(r"^(https?|urn):", text) else expand_curie(text)
     if iri is not None:

@@ -21,6 +21,7 @@ properties, keys or max-cardinality), owl:oneOf, owl:unionOf on the sub-class si
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -440,26 +441,24 @@ class Saturation:
     errors: list[str]
 
 
-#: owlrl's closures of the last few schemas seen by this process, by their triples: a server, a test session or a
-#: batch of contributions reasons many times over one schema, and owlrl takes seconds where the rules take
-#: milliseconds. Entries are never handed out, only copies.
-_SCHEMA_CLOSURES: dict[frozenset, tuple[Graph, tuple[str, ...]]] = {}
-_SCHEMA_CLOSURES_KEPT = 4
-
-
 def closed_schema(tbox: Graph) -> tuple[Graph, list[str]]:
-    """owlrl's raw closure of the schema ``tbox`` and its inconsistencies (a new graph; ``tbox`` is not changed),
-    computed once per process for each distinct schema."""
-    key = frozenset(tbox)
-    if key not in _SCHEMA_CLOSURES:
-        closed, errors = owlrl_closure(tbox)
-        while len(_SCHEMA_CLOSURES) >= _SCHEMA_CLOSURES_KEPT:
-            del _SCHEMA_CLOSURES[next(iter(_SCHEMA_CLOSURES))]
-        _SCHEMA_CLOSURES[key] = (closed, tuple(errors))
-    closed, errors = _SCHEMA_CLOSURES[key]
+    """owlrl's raw closure of the schema ``tbox`` and its inconsistencies (a new graph; ``tbox`` is not changed).
+
+    A server, a test session or a batch of contributions reasons many times over one schema, and owlrl takes
+    seconds where the rules take milliseconds: the last few schemas' closures are kept, and copies handed out."""
+    closed, errors = _closed_schema(frozenset(tbox))
     copy = Graph()
     copy += closed
     return copy, list(errors)
+
+
+@functools.lru_cache(maxsize=4)
+def _closed_schema(triples: frozenset) -> tuple[Graph, tuple[str, ...]]:
+    schema = Graph()
+    for triple in triples:
+        schema.add(triple)
+    closed, errors = owlrl_closure(schema)
+    return closed, tuple(errors)
 
 
 def saturate(store) -> list[str]:
