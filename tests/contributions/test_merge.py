@@ -294,7 +294,7 @@ def test_an_interrupted_add_leaves_the_old_or_the_new_module(tmp_path, activate,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     longest = max(1.0, 1.2 * (time.perf_counter() - started))
     assert whole.module.read_bytes() == expected[False][1]
-    iterations, outcomes = 15, []
+    iterations, outcomes = 8, []
     for i in range(iterations):
         delay = 0.05 * ((longest / 0.05) ** (i / (iterations - 1)))  # 0.05 s ... the time of a whole add
         seeded = i % 2 == 1

@@ -13,7 +13,7 @@ from rdflib import URIRef
 from _helpers import list_columns, normalised, split
 
 from aiworkforce.query.catalogue import catalogue, get_query
-from aiworkforce.query.engines import RdflibEngine
+from aiworkforce.query.engines import OxigraphEngine, RdflibEngine
 from aiworkforce.errors import AiworkforceError, InputError, UsageError
 from aiworkforce.rdf.namespaces import AIW
 from aiworkforce.rdf.prefixes import BASE
@@ -46,8 +46,9 @@ def records(kg, name: str, params: dict | None = None, **kw) -> list[dict[str, s
 
 @pytest.fixture(scope="module")
 def reference(reasoned):
-    """rdflib's engine over a closure computed afresh in this session (not read from the cache)."""
-    return RdflibEngine(reasoned.closure, reasoned.inferred)
+    """An engine over a closure computed afresh in this session (not read from the cache). Oxigraph, as the cache
+    is queried: that the two engines agree is the test above."""
+    return OxigraphEngine(reasoned.closure, reasoned.inferred)
 
 
 # -- both engines, and the cache against a fresh closure ---------------------------------------------------------

@@ -6,7 +6,7 @@ import pyoxigraph
 import pytest
 from rdflib import Graph, URIRef
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 from aiworkforce.errors import InputError, RDFSyntaxError
 from aiworkforce.rdf.load import load_core, load_shapes, parse_file
@@ -80,3 +80,77 @@ def test_load_core_returns_a_new_graph_each_time():
     a, b = load_core(), load_core()
     a.add((URIRef("https://example.org/x"), URIRef("https://example.org/y"), URIRef("https://example.org/z")))
     assert len(b) == len(a) - 1
+
+
+# -- the fast Turtle path gives what rdflib's parser gives ----------------------------------------------------------
+
+_TEXTS = sorted(p for pattern in ("ontology/*.ttl", "shapes/*.ttl", "examples/**/*.ttl", "tests/**/*.ttl",
+                                  "tests/**/*.nt") for p in ROOT.glob(pattern))
+
+
+def _both(text: str, fmt: str):
+    from rdflib import Graph
+
+    from aiworkforce.rdf.load import _parse_fast
+
+    fast = Graph()
+    if not _parse_fast(text, fmt, fast):
+        return None, None
+    slow = Graph()
+    slow.parse(data=text, format=fmt)
+    return fast, slow
+
+
+def test_pyoxigraphs_parser_gives_rdflibs_graph_and_prefixes_on_every_file_of_the_repository():
+    import warnings
+
+    from rdflib.compare import isomorphic
+
+    read = 0
+    for path in _TEXTS:
+        with warnings.catch_warnings():  # rdflib warns about ill-typed literals of the conformance fixtures
+            warnings.simplefilter("ignore")
+            fast, slow = _both(path.read_text(encoding="utf-8", errors="surrogateescape"),
+                               "nt" if path.suffix == ".nt" else "turtle")
+        if fast is None:
+            continue
+        read += 1
+        assert isomorphic(fast, slow), path
+        assert sorted(fast.namespaces()) == sorted(slow.namespaces()), path
+    assert read > 150 and all(_both(p.read_text(encoding="utf-8"), "turtle")[0] is not None
+                              for p in ROOT.glob("ontology/*.ttl"))
+
+
+@pytest.mark.parametrize("text", [
+    '<http://x/a> <http://x/b> "v"@en-GB .',                                  # rdflib keeps the tag's case
+    '<http://x/a> <http://x/b> "v"^^<http://www.w3.org/2001/XMLSchema#string> .',  # and an explicit xsd:string
+    '<a> <http://x/b> "v" .',                                                   # a relative IRI: rdflib's rules
+    '<http://x/a> <http://x/b> "v" ',                                           # a syntax error: rdflib's message
+], ids=["language-case", "xsd-string", "relative-iri", "syntax-error"])
+def test_what_pyoxigraph_reads_differently_is_left_to_rdflib(text):
+    from rdflib import Graph
+
+    from aiworkforce.rdf.load import _parse_fast
+
+    target = Graph()
+    assert _parse_fast(text, "turtle", target) is False and len(target) == 0
+
+
+def test_blank_node_labels_are_new_nodes_in_each_document(tmp_path):
+    from aiworkforce.rdf.load import parse_files
+
+    for name in ("a.ttl", "b.ttl"):
+        (tmp_path / name).write_text(f'_:b1 <http://x/p> "{name}" .\n', encoding="utf-8")
+    graph = parse_files([tmp_path / "a.ttl", tmp_path / "b.ttl"])
+    assert len(set(graph.subjects())) == 2
+
+
+def test_deep_nesting_is_left_to_rdflib():
+    from rdflib import Graph
+
+    from aiworkforce.rdf.load import _parse_fast
+
+    deep = "@prefix a: <https://example.org/> .\na:s a:p " + "[ a:p " * 64 + "a:o" + " ]" * 64 + " .\n"
+    shallow = deep.replace("[ a:p " * 64, "[ a:p " * 63).replace(" ]" * 64, " ]" * 63)
+    assert _parse_fast(deep, "turtle", Graph()) is False
+    assert _parse_fast(shallow, "turtle", Graph()) is True

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
 from rdflib.namespace import RDF, SH, SKOS
 
 from aiworkforce.contributions.read import (
@@ -108,10 +109,11 @@ class _Batch:
         for c in contributions:
             for term in c.defined:
                 self.owner.setdefault(term, c)
-        self.merged = Graph()
-        self.merged += core
+        # The core joined with the batch, as a view: copying the core's triples cost more than all the checks.
+        self.batch = Graph()
         for c in contributions:
-            self.merged += c.graph
+            self.batch += c.graph
+        self.merged = ReadOnlyGraphAggregate([core, self.batch])
         self.findings: list[Finding] = []
         self.explained: set = set()  # reference triples already reported (ambiguous ones)
         self._engine = None
@@ -257,9 +259,9 @@ def _resolve_written(batch: _Batch) -> None:
             resolved = (s, p, URIRef(term.value))
             c.graph.remove(triple)
             c.graph.add(resolved)
-            if triple not in batch.core and not any(triple in other.graph for other in batch.contributions):
-                batch.merged.remove(triple)
-            batch.merged.add(resolved)
+            if not any(triple in other.graph for other in batch.contributions):
+                batch.batch.remove(triple)
+            batch.batch.add(resolved)
             c.lines.add(resolved, line)
             c.lines.written[resolved] = (text, namespace)
 
