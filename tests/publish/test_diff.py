@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from aiworkforce.present.diff import diff_json, diff_markdown, diff_text
-from aiworkforce.publish.diff import diff_graphs, load_side
+from aiworkforce.publish.diff import diff_graphs
 from aiworkforce.publish.extras import CHANGES_JSON, CHANGES_MD, extra_files
 from aiworkforce.publish.labels import with_rdfs_labels
 from aiworkforce.rdf.namespaces import AIW

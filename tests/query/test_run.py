@@ -13,7 +13,7 @@ from rdflib import URIRef
 from _helpers import list_columns, normalised, split
 
 from aiworkforce.query.catalogue import catalogue, get_query
-from aiworkforce.query.engines import OxigraphEngine, RdflibEngine
+from aiworkforce.query.engines import OxigraphEngine
 from aiworkforce.errors import AiworkforceError, InputError, UsageError
 from aiworkforce.rdf.namespaces import AIW
 from aiworkforce.rdf.prefixes import BASE
@@ -45,10 +45,13 @@ def records(kg, name: str, params: dict | None = None, **kw) -> list[dict[str, s
 
 
 @pytest.fixture(scope="module")
-def reference(reasoned):
+def reference(reasoned, tmp_path_factory):
     """An engine over a closure computed afresh in this session (not read from the cache). Oxigraph, as the cache
     is queried: that the two engines agree is the test above."""
-    return OxigraphEngine(reasoned.closure, reasoned.inferred)
+    folder = tmp_path_factory.mktemp("fresh-closure")
+    for name in ("closure", "inferred"):
+        getattr(reasoned, name).serialize(folder / f"{name}.nt", format="nt", encoding="utf-8")
+    return OxigraphEngine(folder / "closure.nt", folder / "inferred.nt")
 
 
 # -- both engines, and the cache against a fresh closure ---------------------------------------------------------

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from aiworkforce.errors import InconsistencyError, InputError
 from aiworkforce.rdf.files import write_atomic_bytes
 from aiworkforce.rdf.formats import by_suffix
-from aiworkforce.rdf.load import read_text, refuse_bad_terms, refuse_remote_contexts, refuse_xml_entities
+from aiworkforce.rdf.load import read_text, refuse_remote_contexts, refuse_xml_entities
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.reasoning.closure import ReasoningResult

@@ -189,6 +189,14 @@ _PASS_THROUGH = {"Project", "Distinct", "Reduced", "Slice", "OrderBy", "ToMultiS
 
 @functools.lru_cache(maxsize=1024)
 def prebinding_is_join(query: str, variables: tuple[str, ...] = ("this",)) -> bool:
+    """:func:`decide_prebinding`, remembered across processes (:mod:`.decisions`): rdflib's SPARQL parser, which
+    it needs, took a third of a whole ``aiworkforce validate``."""
+    from aiworkforce.validation.shacl import decisions  # imports this module
+
+    return decisions.remembered(query, variables, decide_prebinding)
+
+
+def decide_prebinding(query: str, variables: tuple[str, ...] = ("this",)) -> bool:
     """True when pre-binding ``variables`` (SHACL 5.3.1) gives the same answers as joining the query with them.
 
     The compiled query binds ``?this`` by joining the constraint's ``WHERE`` with the focus nodes, which equals
