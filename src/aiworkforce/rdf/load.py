@@ -94,7 +94,7 @@ def _problem(term) -> tuple[str, str | None] | None:
     return None
 
 
-def refuse_bad_terms(graph: Graph, text: str | None, path, locate=None) -> None:
+def refuse_bad_terms(graph: Graph | Iterable[tuple], text: str | None, path, locate=None) -> None:
     """Refuse a literal with a control character or a lone surrogate, and an IRI the store cannot hold (a space,
     a control character, no scheme, a misplaced character), naming the line (``locate(triple)``, or where the
     term, or the character or its escape, stands in ``text``)."""
@@ -171,14 +171,14 @@ _RDFLIB_ONLY = re.compile(r"@[A-Za-z0-9-]*[A-Z]|\^\^\s*\S*string|[\[(](?:[^\[\](
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _parse_fast(text: str, fmt: str, target: Graph) -> bool:
-    """Read ``text`` into ``target`` with pyoxigraph's parser (several times faster than rdflib's on Turtle), giving
-    the terms rdflib's parser would give; False (``target`` untouched) when it cannot, and rdflib's parser reads
-    it instead: another syntax, a text pyoxigraph reads differently, or a syntax error (whose message then comes
-    from rdflib, with its line)."""
+def _read_fast(text: str, fmt: str) -> tuple[list[tuple], dict[str, str]] | None:
+    """The triples and prefixes of ``text`` read by pyoxigraph's parser (several times faster than rdflib's on
+    Turtle), as the terms rdflib's parser would give; None when it cannot, and rdflib's parser reads it instead:
+    another syntax, a text pyoxigraph reads differently, or a syntax error (whose message then comes from rdflib,
+    with its line)."""
     syntax = _OX_SYNTAX.get(fmt)
     if syntax is None or _RDFLIB_ONLY.search(text):
-        return False
+        return None
     blanks: dict[str, BNode] = {}  # a blank node label stands for a new node in each document, as in rdflib
 
     def term(node):
@@ -197,11 +197,8 @@ def _parse_fast(text: str, fmt: str, target: Graph) -> bool:
         parser = ox.parse(text.encode("utf-8", "surrogatepass"), format=syntax)
         triples = [(term(t.subject), term(t.predicate), term(t.object)) for t in parser]
     except (SyntaxError, ValueError, UnicodeError):
-        return False
-    for prefix, namespace in parser.prefixes.items():
-        target.bind(prefix, namespace)
-    target.addN((s, p, o, target) for s, p, o in triples)
-    return True
+        return None
+    return triples, dict(parser.prefixes)
 
 
 def parse_text(text: str, fmt: str, *, path: Path | str = "<input>", graph: Graph | None = None) -> Graph:
@@ -211,12 +208,20 @@ def parse_text(text: str, fmt: str, *, path: Path | str = "<input>", graph: Grap
         refuse_xml_entities(raw, path)
     if fmt == "json-ld":
         refuse_remote_contexts(text, path)
+    fast = _read_fast(text, fmt)
+    if fast is not None:  # only this text's terms are checked, then added once
+        triples, prefixes = fast
+        refuse_bad_terms(triples, text, path)
+        target = Graph() if graph is None else graph
+        for prefix, namespace in prefixes.items():
+            target.bind(prefix, namespace)
+        target.addN((s, p, o, target) for s, p, o in triples)
+        return target
     # Into a graph of its own first, so that only this text's terms are checked below: checking the whole target
     # after each file made reading N files quadratic (load_core reads twenty).
     target = Graph() if graph is None else Graph(bind_namespaces="none")
     try:
-        if not _parse_fast(text, fmt, target):
-            target.parse(data=text, format=fmt)
+        target.parse(data=text, format=fmt)
     except SyntaxError as exc:  # rdflib's Turtle/N3 BadSyntax and the XML parser's errors
         line = getattr(exc, "lines", None)
         line = line + 1 if isinstance(line, int) else getattr(exc, "lineno", None)
