@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import re
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 _GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\([^)]*\)\s+AS\s+\?(\w+)", re.IGNORECASE)
 
@@ -62,3 +66,22 @@ def reused_sparql_translations():
         yield
     finally:
         processor.SPARQLProcessor.query = original
+
+
+GRLC_VENV = Path(__file__).resolve().parents[1] / ".venv" / "grlc"
+
+
+def grlc_venv() -> Path:
+    """The Python of a virtual environment holding grlc (https://github.com/CLARIAH/grlc), made on first use under
+    .venv/grlc (not committed; a fresh machine only needs PyPI): grlc pins old versions of Flask, rdflib and more,
+    so it cannot share the project's environment and runs in a subprocess."""
+    python = GRLC_VENV / "bin" / "python"
+    GRLC_VENV.parent.mkdir(exist_ok=True)
+    with open(GRLC_VENV.parent / ".grlc.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one test worker builds it; the others wait
+        done = GRLC_VENV / ".installed"  # written last: a half-made venv is made again
+        if not (python.exists() and done.exists()):
+            subprocess.run([sys.executable, "-m", "venv", "--clear", str(GRLC_VENV)], check=True)
+            subprocess.run([str(python), "-m", "pip", "install", "--quiet", "grlc"], check=True, timeout=900)
+            done.touch()
+    return python

@@ -1,23 +1,20 @@
 """grlc (https://github.com/CLARIAH/grlc) reads the stored queries' headers the way we do: its own spec builder
 sees every declared parameter, required or optional, with its kind (IRI, integer, plain literal).
 
-grlc pins old versions of Flask, rdflib and more, so it lives in its own virtual environment, made on first use
-under .venv/grlc (not committed; a fresh machine only needs PyPI), and runs in a subprocess."""
+grlc runs in its own virtual environment (:func:`_helpers.grlc_venv`). tests/publish/test_grlc.py calls the API grlc
+builds from the copies ``release`` writes for it."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from aiworkforce.query.catalogue import catalogue
+from _helpers import grlc_venv
 
-VENV = Path(__file__).resolve().parents[2] / ".venv" / "grlc"
-PYTHON = VENV / "bin" / "python"
+from aiworkforce.query.catalogue import catalogue
 
 # grlc's own functions: get_metadata parses the decorators and finds the parameters, build_parameter turns each
 # into the Swagger parameter its API serves.
@@ -38,15 +35,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def grlc_python() -> Path:
-    VENV.parent.mkdir(exist_ok=True)
-    with open(VENV.parent / ".grlc.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one test worker builds it; the others wait
-        done = VENV / ".installed"  # written last: a half-made venv is made again
-        if not (PYTHON.exists() and done.exists()):
-            subprocess.run([sys.executable, "-m", "venv", "--clear", str(VENV)], check=True)
-            subprocess.run([str(PYTHON), "-m", "pip", "install", "--quiet", "grlc"], check=True, timeout=900)
-            done.touch()
-    return PYTHON
+    return grlc_venv()
 
 
 def test_grlcs_spec_builder_sees_every_declared_parameter(grlc_python, tmp_path):

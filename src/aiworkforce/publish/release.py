@@ -8,6 +8,7 @@
     index.html, KIND/SLUG.html, ontology.html ...  the docs site (publish/site), every term at its IRI's path
     .htaccess                                      redirect rules with content negotiation for the term IRIs
     openapi.json                                   the stored queries as an API (OpenAPI 3.1)
+    grlc/*.rq                                      the stored queries for grlc to serve as an API (.grlc)
     RELEASE-NOTES.md                               the version, its version IRI and what each file holds
     SHA256SUMS                                     checksums of every other file (``sha256sum -c SHA256SUMS``)
 
@@ -34,6 +35,7 @@ from rdflib.namespace import OWL
 from aiworkforce.errors import DataError, InputError, UsageError
 from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.publish.site.build import write_site
+from aiworkforce.publish.grlc import FOLDER as GRLC, write_grlc_queries
 from aiworkforce.publish.openapi import write_openapi
 from aiworkforce.publish.extras import CONTEXT, Extra, extra_files
 from aiworkforce.publish.labels import with_rdfs_labels
@@ -170,6 +172,7 @@ def _write_all(build: Path, version: str, iri: str, graphs: dict, extras: dict[s
         files += [] if kg is None else write_site(kg, build, downloads={graph_file_name(version, name, suffix): f"{GRAPHS[name]} ({syntax})"
                                                   for name in graphs for suffix, (_, syntax) in GRAPH_FORMATS.items()})
         files.append(write_openapi(build / OPENAPI).name)
+        files += [f"{GRLC}/{p.name}" for p in write_grlc_queries(build / GRLC)]
         (build / NOTES).write_text(_notes(version, iri, graphs, files, extras), encoding="utf-8", newline="\n")
         files.append(NOTES)
         (build / SUMS).write_text(
@@ -236,6 +239,8 @@ def _notes(version: str, iri: str, graphs: dict, files: list[str], extras: dict[
         f"- `queries/`: {counts['queries']} stored SPARQL queries; their `#+` headers describe the parameters",
         f"- `checks/`: {counts['checks']} SPARQL quality checks (each lists the problems it finds)",
         f"- `{OPENAPI}`: the stored queries as an API (OpenAPI 3.1), as `aiworkforce serve` answers them",
+        f"- `{GRLC}/`: the stored queries written for grlc (https://github.com/CLARIAH/grlc), which serves a folder of "
+        "queries as an API: the parameters are used in the query bodies as grlc substitutes them",
         *(f"- `{name}`: {extra.description}" for name, extra in extras.items()),
         f"- `{SUMS}`: SHA-256 checksums of every file; verify with `sha256sum -c {SUMS}`",
         "",

@@ -53,6 +53,8 @@ class Param:
     description: str = ""
     limit: bool = False
     values: tuple[str, ...] = ()
+    #: the parameter as the header spells it, without the ``?`` (``_role_iri``; the name itself if not grlc-spelt)
+    variable: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,7 @@ def _param(raw: dict, where: str) -> Param:
         description=str(raw.get("description", "")),
         limit=bool(raw.get("limit", False)),
         values=values,
+        variable=str(raw["name"]).lstrip("?"),
     )
 
 
