@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from aiworkforce.errors import InconsistencyError, UnsupportedAxiomError, UsageError
 from aiworkforce.rdf.formats import by_name
-from aiworkforce.rdf.load import parse_files
+from aiworkforce.rdf.load import parse_file, parse_files
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_rdflib
@@ -158,7 +158,8 @@ def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
                  reasoner: str = REASONERS.default) -> ClosureText:
     """The clean closure of ``graph`` (a :class:`~aiworkforce.graph.KnowledgeGraph`) as ``fmt`` (ttl or nt).
 
-    The shipped graph is reasoned by ``reasoner`` and fails with :class:`InconsistencyError` when inconsistent. A
+    The shipped graph's closure comes from the cache when ``reasoner`` is the default engine (which computed it),
+    else it is reasoned by ``reasoner``; either fails with :class:`InconsistencyError` when inconsistent. A
     graph joined with data files comes from the cached closure, computed in pyoxigraph by the compiled rules
     only: N-Triples are written from the cache without ever building an rdflib graph.
     """
@@ -177,6 +178,17 @@ def closure_text(graph, fmt: str = "ttl", *, inferred_only: bool = False,
             payload = serialize(Graph().parse(source, format="nt"), rdflib_name).encode("utf-8")
         lines = payload.count(b"\n")  # N-Triples: one triple a line
         return ClosureText(payload, f"{lines:,} triples")
+    if reasoner == REASONERS.default:  # the cache holds the closure this very engine computes
+        entry = graph.closure()
+        inferred = entry.inferred.read_bytes().count(b"\n")
+        if fmt == "nt":
+            payload = (entry.inferred if inferred_only else entry.closure).read_bytes()
+            count = inferred if inferred_only else payload.count(b"\n")
+        else:
+            out = parse_file(entry.inferred if inferred_only else entry.closure, fmt="nt")
+            bind_all(out)
+            payload, count = serialize(out, rdflib_name).encode("utf-8"), len(out)
+        return ClosureText(payload, f"{count:,} triples ({inferred:,} inferred)")
     result = reason(graph.asserted, strict=True, reasoner=reasoner)
     out = result.inferred if inferred_only else result.closure
     inferred = len(result.closure) - len(result.asserted)
