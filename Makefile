@@ -34,12 +34,12 @@ test: $(VENV)/.installed-test
 	tools/ensure-browser.sh
 	tools/ensure-docs-tools.sh
 	tools/vendor-yasgui.sh
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist worksteal
 
 # Everyday work: the suite without the tests marked slow (reference engines on whole graphs, the W3C suites, the
 # browser, wheel builds, fuzzing; the list is SLOW in tests/conftest.py). `make test` runs everything.
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n auto -m "not slow"
+	$(BIN)/python -m pytest -n auto --dist worksteal -m "not slow"
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/query_latency.py

@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 3
+    if result == 130:  # Typer turns Ctrl-C into exit 130 itself, silently
+        typer.echo("aiworkforce: interrupted", err=True)
     return result if isinstance(result, int) else 0
 
 
