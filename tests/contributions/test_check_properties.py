@@ -29,7 +29,7 @@ YAML_BASE = yaml.safe_load(YAML_SOURCE)
 TTL_SOURCE = (EXAMPLES / "ai-red-teamer.ttl").read_bytes()
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=25,  # the small version: benchmarks/fuzz.py runs thousands of inputs, in CLI processes
     deadline=None,
     database=None,  # nothing written into the checkout; a failure prints the example to reproduce it
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
