@@ -28,7 +28,7 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from aiworkforce.errors import DataError, UnsupportedShapeError
-from aiworkforce.rdf.load import load_core, load_shapes
+from aiworkforce.rdf.load import load_shapes
 from aiworkforce.system import usable_cpus
 from aiworkforce.validation.report import Problem, Severity, ValidationReport
 from aiworkforce.validation.shacl.compiled import CompiledConstraint, CompiledShapes
@@ -364,13 +364,13 @@ def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes |
                   workers: int | None = None) -> ValidationReport:
     """:func:`aiworkforce.validation.validate.validate` computed with compiled SPARQL on pyoxigraph.
 
-    Validate ``data`` (an rdflib graph, default the shipped knowledge graph; it must contain the ontology) or an
-    existing pyoxigraph ``store`` (the data never become an rdflib graph) against ``shapes`` (a shapes graph or
+    Validate ``data`` (an rdflib graph; it must contain the ontology, e.g. :func:`~aiworkforce.rdf.load.load_core`)
+    or an existing pyoxigraph ``store`` (the data never become an rdflib graph) against ``shapes`` (a shapes graph or
     :class:`CompiledShapes`; default all shipped shapes, compiled once per process). ``conforms`` is true when
     there is no violation. Neither the graph nor the store is modified.
     """
-    if data is not None and store is not None:
-        raise ValueError("pass either an rdflib graph or a pyoxigraph store, not both")
+    if (data is None) == (store is None):
+        raise ValueError("pass the data to validate: an rdflib graph or a pyoxigraph store (one of them)")
     if shapes is None:
         compiled = _default_compiled()
     elif isinstance(shapes, CompiledShapes):
@@ -378,8 +378,6 @@ def validate_fast(data: Graph | None = None, *, shapes: Graph | CompiledShapes |
     else:
         compiled = compile_shapes(shapes)
     if store is None:
-        if data is None:
-            data = load_core()
         store, terms = graph_to_store(data)
         _same_terms_only(terms, compiled.constants)
         triples = len(data)
