@@ -40,17 +40,16 @@ def test_empty_select_on_stdin_is_one_solution(tmp_path):
     assert b"1 solution" in proc.stdout
 
 
-def _wait_for_query_child(pid: int, within: float = 120.0) -> None:
+def _wait_for_query_child(proc: subprocess.Popen, within: float = 120.0) -> None:
     """Wait until the CLI has forked the child that runs the query (Linux: /proc lists a process's children)."""
-    children = f"/proc/{pid}/task/{pid}/children"
+    children = f"/proc/{proc.pid}/task/{proc.pid}/children"
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        try:
-            with open(children, encoding="ascii") as f:
-                if f.read().split():
-                    return
-        except FileNotFoundError:
-            raise AssertionError("the CLI exited before it ran the query") from None
+        if proc.poll() is not None:
+            raise AssertionError(f"the CLI exited ({proc.returncode}) before it ran the query")
+        with open(children, encoding="ascii") as f:
+            if f.read().split():
+                return
         time.sleep(0.05)
     raise AssertionError(f"no query child within {within:g} s")
 
@@ -61,7 +60,7 @@ def test_ctrl_c_stops_a_running_query(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "aiworkforce", "sparql", str(path)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     try:
-        _wait_for_query_child(proc.pid)  # the graph is loaded (on a cold cache: reasoned) and the query runs
+        _wait_for_query_child(proc)  # the graph is loaded (on a cold cache: reasoned) and the query runs
         time.sleep(0.5)
         assert proc.poll() is None
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends to the foreground group

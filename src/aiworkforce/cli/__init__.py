@@ -73,8 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Exit as exc:
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
-        typer.echo("aiworkforce: interrupted", err=True)
-        return 130
+        result = 130
     except Exception as exc:  # click's usage errors (vendored by recent Typer) and anything unexpected
         if _is_usage_error(exc):
             exc.show()
@@ -87,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             err=True,
         )
         return 3
-    if result == 130:  # Typer turns Ctrl-C into exit 130 itself, silently
+    if result == 130:  # Ctrl-C, caught above or turned into exit 130 by Typer itself (silently)
         typer.echo("aiworkforce: interrupted", err=True)
     return result if isinstance(result, int) else 0
 
