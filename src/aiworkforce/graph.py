@@ -91,7 +91,7 @@ class KnowledgeGraph:
             if result.inconsistencies:
                 found.extend(result.inconsistencies)
                 raise InconsistencyError("the graph is inconsistent with the ontology")
-            pipeline.persist(result.store, folder)
+            pipeline.persist(result, folder)
 
         try:
             self._closure = cached_closure(self.key, build)

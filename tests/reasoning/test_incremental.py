@@ -4,6 +4,7 @@ gives exactly the store a full recomputation gives, also when the new triples se
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -13,7 +14,7 @@ from conftest import ROOT
 
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.reasoning.incremental import NotIncremental, extend_store
-from aiworkforce.reasoning.pipeline import load_data_store, mark_inferred, reason_store
+from aiworkforce.reasoning.pipeline import STORE, load_data_store, persist, reason_store
 
 PREFIXES = """
 @prefix aiw: <https://w3id.org/aiworkforce/ontology#> .
@@ -57,11 +58,13 @@ def files(tmp_path_factory):
     return data, added
 
 
-def _reasoned(paths):
+def _reasoned(paths, folder: Path):
+    """The cached store of the shipped graph joined with ``paths``, as ``query --data`` writes it, opened."""
     result = reason_store(load_data_store(paths))
     assert result.inconsistencies == ()
-    mark_inferred(result.store)
-    return result.store
+    folder.mkdir()
+    persist(result, folder)
+    return ox.Store(str(folder / STORE))
 
 
 def _graph(store, graph) -> set:
@@ -74,10 +77,10 @@ def _split(triples: set) -> tuple[set, int]:
     return ground, len(triples) - len(ground)
 
 
-def test_incremental_equals_full_recomputation(files):
+def test_incremental_equals_full_recomputation(files, tmp_path):
     data, added = files
-    full = _reasoned([data, added])
-    store = _reasoned([data])
+    full = _reasoned([data, added], tmp_path / "full")
+    store = _reasoned([data], tmp_path / "before")
     gained = extend_store(store, Graph().parse(added), inferred_graph=INFERRED_GRAPH)
     inferred = ox.NamedNode(INFERRED_GRAPH)
     assert _split(_graph(store, ox.DefaultGraph())) == _split(_graph(full, ox.DefaultGraph()))

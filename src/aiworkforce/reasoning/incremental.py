@@ -28,10 +28,10 @@ from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rd
 from aiworkforce.reasoning.rules import (
     SKOLEM,
     RuleEngine,
-    _schema_filter,
     check_supported,
     compile_rules,
     is_schema_triple,
+    schema_quads,
 )
 
 ADDED = "urn:aiworkforce:graph:added"
@@ -54,8 +54,8 @@ def _rdflib(node):
 def closed_tbox(store) -> Graph:
     """The schema triples of a saturated store's default graph: the TBox as reasoning closed it."""
     tbox = Graph()
-    for t in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o {_schema_filter()} }}"):
-        tbox.add((_rdflib(t.subject), _rdflib(t.predicate), _rdflib(t.object)))
+    for q in schema_quads(store):
+        tbox.add((_rdflib(q.subject), _rdflib(q.predicate), _rdflib(q.object)))
     return tbox
 
 

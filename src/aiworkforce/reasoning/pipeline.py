@@ -2,14 +2,13 @@
 ever becoming an rdflib graph, so it scales to millions of triples.
 
 Data files (Turtle, N-Triples, RDF/XML, N-Quads, TriG) are parsed by pyoxigraph straight into an in-memory store
-beside the ontology, reasoned by the compiled rules (:func:`aiworkforce.reasoning.rules.saturate`) and dumped as
+beside the ontology, reasoned by the compiled rules (:func:`aiworkforce.reasoning.rules.saturation`) and dumped as
 N-Triples. Every phase reports to an optional ``progress(phase, done, total)`` callback, which the CLI turns
 into progress bars on a terminal.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,22 +22,30 @@ from aiworkforce.rdf.load import read_text, refuse_remote_contexts, refuse_xml_e
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.reasoning.closure import ReasoningResult
-from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturate
+from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturation, skolem_nodes
 
 Progress = Callable[[str, int, int], None]
 
-ASSERTED = "urn:aiworkforce:graph:asserted"
-_SKOLEM_NT = re.compile(rb"<urn:aiworkforce:bnode:([^>]+)>")
 
 
 @dataclass(frozen=True)
 class StoreClosure:
-    """A pyoxigraph store holding the closure in its default graph (and the asserted triples in a named graph)."""
+    """A pyoxigraph store holding the closure in its default graph (anonymous class expressions as skolem IRIs)
+    and the inferred triples again in the named graphs ``inferred`` (each inferred triple in one of them; schema
+    triples about anonymous class expressions count as asserted)."""
 
     store: object
-    asserted: int
-    closure: int
+    inferred: tuple[str, ...]
     inconsistencies: tuple[str, ...]
+
+    @property
+    def closure(self) -> int:
+        """The number of triples in the closure (a count over the store: not free)."""
+        return _count(self.store, "?s ?p ?o")
+
+
+def _count(store, pattern: str) -> int:
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")))[0].value)
 
 
 def _quiet(phase: str, done: int, total: int) -> None:
@@ -82,33 +89,24 @@ def _refuse_unsafe(path: Path) -> None:
 
 
 def reason_store(store, *, progress: Progress = _quiet) -> StoreClosure:
-    """Saturate ``store`` in place with the compiled OWL 2 RL rules; keep a copy of the asserted triples."""
+    """Saturate ``store`` in place with the compiled OWL 2 RL rules, keeping the inferred triples in named graphs
+    too (see :class:`StoreClosure`)."""
     progress("reason", 0, 3)
     check_supported_store(store)
-    store.update(f"INSERT {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}")
-    asserted = len(store) // 2
     progress("reason", 1, 3)
-    errors = saturate(store)
+    run = saturation(store, keep_inferred=True)
     progress("reason", 3, 3)
-    closure = len(store) - asserted
-    return StoreClosure(store, asserted, closure, tuple(errors))
+    return StoreClosure(store, run.inferred, tuple(run.errors))
 
 
 def dump_closure(result: StoreClosure, closure_path: Path, inferred_path: Path) -> None:
-    """Write the closure and the inferred triples (closure minus asserted) as N-Triples.
-
-    Schema bookkeeping about anonymous restriction classes is counted as asserted, not inferred.
-    """
+    """Write the closure and the inferred triples as N-Triples. The store's skolem IRIs become blank nodes again
+    (:func:`unskolemise`), so it is not reasoned over again."""
     store = result.store
-    closure = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    write_atomic_bytes(closure_path, _SKOLEM_NT.sub(rb"_:\1", closure))
-    inferred = store.query(
-        f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} "
-        f"FILTER(!STRSTARTS(STR(?s), \"{SKOLEM}\") && !(isIRI(?o) && STRSTARTS(STR(?o), \"{SKOLEM}\"))) }}")
-    out = ox.Store()
-    out.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in inferred)
-    write_atomic_bytes(inferred_path, out.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-
+    unskolemise(store)
+    write_atomic_bytes(closure_path, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    write_atomic_bytes(inferred_path, b"".join(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+                                               for g in result.inferred))
 
 
 def write_closure(folder: Path, result: ReasoningResult) -> None:
@@ -141,36 +139,26 @@ def write_data_store(folder: Path, data: Sequence[str | Path], *, progress: Prog
     result = reason_store(load_data_store(data, progress=progress), progress=progress)
     if result.inconsistencies:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(result.inconsistencies))
-    persist(result.store, folder)
+    persist(result, folder)
 
 
-def persist(store, folder: Path) -> None:
-    """Write a reasoned in-memory ``store`` (closure in the default graph, asserted copy in :data:`ASSERTED`) as
-    the on-disk store ``folder/store``, in the layout :func:`write_data_store` describes. ``store`` is changed."""
-    mark_inferred(store)
-    quads = folder / ".quads.nq"
-    store.dump(str(quads), format=ox.RdfFormat.N_QUADS)
+def persist(result: StoreClosure, folder: Path) -> None:
+    """Write a reasoned in-memory store (as :func:`reason_store` leaves it) as the on-disk store ``folder/store``,
+    in the layout :func:`write_data_store` describes: the closure and the inferred triples are written as
+    N-Triples files in ``folder`` (skolem IRIs back to blank nodes), bulk-loaded, and removed."""
+    from aiworkforce.query.engines import INFERRED_GRAPH
+
+    closure, inferred = folder / ".closure.nt", folder / ".inferred.nt"
+    dump_closure(result, closure, inferred)
     disk = ox.Store(str(folder / STORE))
     try:
-        disk.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+        disk.bulk_load(path=str(closure), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
+        disk.bulk_load(path=str(inferred), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
         disk.flush()
     finally:
         del disk  # closes the database: the folder may be renamed next
-        quads.unlink()
-
-
-def mark_inferred(store) -> None:
-    """Turn the store :func:`reason_store` leaves (closure, and the asserted triples in :data:`ASSERTED`) into the
-    query layout: the inferred triples in their named graph, the asserted copy dropped, skolem IRIs back to
-    blank nodes. Schema bookkeeping about anonymous restriction classes counts as asserted, as in
-    :func:`dump_closure`."""
-    from aiworkforce.query.engines import INFERRED_GRAPH
-
-    store.update(f"INSERT {{ GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o "
-                 f"FILTER NOT EXISTS {{ GRAPH <{ASSERTED}> {{ ?s ?p ?o }} }} "
-                 f"FILTER(!STRSTARTS(STR(?s), \"{SKOLEM}\") && !(isIRI(?o) && STRSTARTS(STR(?o), \"{SKOLEM}\"))) }}")
-    store.update(f"DROP SILENT GRAPH <{ASSERTED}>")
-    unskolemise(store)
+        closure.unlink()
+        inferred.unlink()
 
 
 def dump_store(path: Path, closure_path: Path, inferred_path: Path) -> None:
@@ -184,15 +172,15 @@ def dump_store(path: Path, closure_path: Path, inferred_path: Path) -> None:
 
 def unskolemise(store) -> None:
     """Replace the skolem IRIs the rules work with (:data:`~aiworkforce.reasoning.rules.SKOLEM`) by blank nodes
-    in the default graph: only schema triples about anonymous class expressions have them, a few hundred."""
-    found = [q for q in store.query(f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), \"{SKOLEM}\") "
-                                    f"|| (isIRI(?o) && STRSTARTS(STR(?o), \"{SKOLEM}\"))) }}")]
-
+    in the default graph: only schema triples about anonymous class expressions have them, a few hundred, found
+    by index lookups."""
     def term(node):
         if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
             return ox.BlankNode(node.value[len(SKOLEM):])
         return node
 
-    for s, p, o in ((row[0], row[1], row[2]) for row in found):
-        store.remove(ox.Quad(s, p, o))
-        store.add(ox.Quad(term(s), p, term(o)))
+    graph = ox.DefaultGraph()
+    for node in skolem_nodes(store):
+        for q in {*store.quads_for_pattern(node, None, None, graph), *store.quads_for_pattern(None, None, node, graph)}:
+            store.remove(q)
+            store.add(ox.Quad(term(q.subject), q.predicate, term(q.object)))

@@ -9,8 +9,8 @@ at a few hundred thousand triples. This engine splits the work:
 2. the instance-level OWL 2 RL rules the closed TBox needs (cax-sco, prp-spo1, prp-inv, prp-symp, prp-trp,
    prp-dom, prp-rng, cls-int1/2, cls-hv1/2, cls-svf1/2, cls-avf, prp-spo2 property chains) are **compiled**
    into SPARQL UPDATE statements whose ``VALUES`` tables hold the TBox facts, and run to a fixpoint in
-   pyoxigraph, semi-naively: after the first round, each rule only joins against the triples the previous
-   round added;
+   pyoxigraph by :class:`~aiworkforce.reasoning.fixpoint.RuleEngine`, semi-naively: after its first run, each
+   rule only joins against the triples derived since, by rules whose conclusions its atoms can match;
 3. the consistency rules the ontology can trigger (prp-irp, prp-asyp, cax-dw) are SPARQL ASK/SELECT checks.
 
 The result is compared with owlrl's clean closure by the test suite, on the shipped graph and on generated
@@ -22,7 +22,6 @@ properties, keys or max-cardinality), owl:oneOf, owl:unionOf on the sub-class si
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -31,11 +30,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from aiworkforce.errors import UnsupportedAxiomError
-from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_rdflib
+from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+from aiworkforce.reasoning.fixpoint import SKOLEM, CompiledRules, Rule, RuleEngine
 from aiworkforce.reasoning.reference import is_noise, owlrl_closure
 
-SKOLEM = "urn:aiworkforce:bnode:"
-ROUND = "urn:aiworkforce:graph:round"
+#: The graph that holds the schema's own entailments when a saturation keeps its inferred triples.
+SCHEMA_INFERRED = "urn:aiworkforce:graph:schema-inferred"
+
+__all__ = ["SKOLEM", "CompiledRules", "Rule", "RuleEngine", "check_supported", "check_supported_store",
+           "compile_rules", "saturate", "saturation"]
 
 SCHEMA_PREDICATES = {
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
@@ -190,43 +193,23 @@ def _values(variables: str, rows: list[tuple]) -> str:
     return f"VALUES ({variables}) {{ {body} }}"
 
 
-@dataclass(frozen=True)
-class Rule:
-    """One compiled rule: a head pattern and body atoms; the engine runs it semi-naively."""
-
-    name: str
-    head: str  # triple patterns to insert
-    atoms: tuple[str, ...]  # body triple patterns; at least one must match a triple new in the last round
-    extra: str = ""  # VALUES tables and FILTERs, not delta-sensitive
-
-    def _insert(self, where: str, into: str) -> str:
-        """Insert the head's triples that are not yet known into the data and into this round's graph.
-
-        Solutions are deduplicated before insertion (about twice as fast in pyoxigraph), and the guard makes
-        the round graph hold exactly the new triples, so no bookkeeping pass is needed between rounds."""
-        variables = " ".join(sorted(set(re.findall(r"\?\w+", self.head))))
-        guards = " ".join(f"FILTER NOT EXISTS {{ {t} }}" for t in self.head.split(" . "))
-        # deduplicate first, then check each distinct head once against what is known
-        return (f"INSERT {{ {self.head} . GRAPH <{into}> {{ {self.head} }} }} "
-                f"WHERE {{ {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} }} }} {guards} }}")
-
-    def full(self, into: str) -> str:
-        """The rule over the whole graph (the first round, when every triple is new)."""
-        return self._insert(" . ".join(self.atoms), into)
-
-    def seminaive(self, delta: str, into: str) -> list[str]:
-        """One update per atom position: that atom matches the delta graph, the others the whole graph."""
-        out = []
-        for i in range(len(self.atoms)):
-            parts = [f"GRAPH <{delta}> {{ {a} }}" if j == i else a for j, a in enumerate(self.atoms)]
-            out.append(self._insert(" . ".join(parts), into))
-        return out
+def _bind(variables: str, rows: list[tuple]) -> tuple[tuple[str, frozenset], ...]:
+    """For each column of a VALUES table holding IRIs only, the variable and the IRIs (see :class:`Rule`)."""
+    out = []
+    for i, var in enumerate(variables.split()):
+        column = {skolem(row[i]) for row in rows}
+        if all(isinstance(x, URIRef) for x in column):
+            out.append((var, frozenset(map(str, column))))
+    return tuple(out)
 
 
-@dataclass(frozen=True)
-class CompiledRules:
-    rules: tuple[Rule, ...]
-    checks: tuple[tuple[str, str], ...]  # (description, SELECT query returning ?x ?y)
+def _transitive(pairs) -> bool:
+    """Whether the relation ``pairs`` (without its reflexive pairs) is transitively closed."""
+    pairs = set(pairs)
+    after: dict = {}
+    for a, b in pairs:
+        after.setdefault(a, set()).add(b)
+    return all(a == c or (a, c) in pairs for a, b in pairs for c in after.get(b, ()))
 
 
 def _list(graph: Graph, node) -> list:
@@ -295,27 +278,35 @@ def compile_rules(tbox: Graph) -> CompiledRules:
     sub = [(a, b) for a, b in g.subject_objects(RDFS.subClassOf)
            if a != b and isinstance(a, URIRef) and isinstance(b, URIRef) and b not in top]
     if sub:
-        rules.append(Rule("cax-sco", "?x a ?b", ("?x a ?a",), _values("?a ?b", sub)))
+        rules.append(Rule("cax-sco", "?x a ?b", ("?x a ?a",), _values("?a ?b", sub), _bind("?a ?b", sub),
+                          self_closed=_transitive(sub)))
     subp = [(p, q) for p, q in g.subject_objects(RDFS.subPropertyOf) if p != q]
     if subp:
-        rules.append(Rule("prp-spo1", "?x ?q ?y", ("?x ?p ?y",), _values("?p ?q", subp)))
+        rules.append(Rule("prp-spo1", "?x ?q ?y", ("?x ?p ?y",), _values("?p ?q", subp), _bind("?p ?q", subp),
+                          self_closed=_transitive(subp)))
     inv = set()
     for p, q in g.subject_objects(OWL.inverseOf):
         inv.update({(p, q), (q, p)})
     if inv:
-        rules.append(Rule("prp-inv", "?y ?q ?x", ("?x ?p ?y",), _values("?p ?q", list(inv)) + " FILTER(!isLiteral(?y))"))
+        partners: dict = {}
+        for p, q in inv:
+            partners.setdefault(p, set()).add(q)
+        rules.append(Rule("prp-inv", "?y ?q ?x", ("?x ?p ?y",), _values("?p ?q", list(inv)) + " FILTER(!isLiteral(?y))",
+                          _bind("?p ?q", list(inv)), self_closed=all(len(qs) == 1 for qs in partners.values())))
     sym = [(p,) for p in g.subjects(RDF.type, OWL.SymmetricProperty)]
     if sym:
-        rules.append(Rule("prp-symp", "?y ?p ?x", ("?x ?p ?y",), _values("?p", sym) + " FILTER(!isLiteral(?y))"))
+        rules.append(Rule("prp-symp", "?y ?p ?x", ("?x ?p ?y",), _values("?p", sym) + " FILTER(!isLiteral(?y))",
+                          _bind("?p", sym), self_closed=True))
     for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
         rules.append(Rule(f"prp-trp {p}", f"?x {_n3(p)} ?z", (f"?x {_n3(p)} ?y", f"?y {_n3(p)} ?z")))
     dom = _most_specific(g, [(p, c) for p, c in g.subject_objects(RDFS.domain) if c not in (OWL.Thing, RDFS.Resource)])
     if dom:
-        rules.append(Rule("prp-dom", "?x a ?c", ("?x ?p ?y",), _values("?p ?c", dom)))
+        rules.append(Rule("prp-dom", "?x a ?c", ("?x ?p ?y",), _values("?p ?c", dom), _bind("?p ?c", dom)))
     rng = _most_specific(g, [(p, c) for p, c in g.subject_objects(RDFS.range)
                              if c not in (OWL.Thing, RDFS.Resource, RDFS.Literal) and not str(c).startswith(str(XSD))])
     if rng:
-        rules.append(Rule("prp-rng", "?y a ?c", ("?x ?p ?y",), _values("?p ?c", rng) + " FILTER(!isLiteral(?y))"))
+        rules.append(Rule("prp-rng", "?y a ?c", ("?x ?p ?y",), _values("?p ?c", rng) + " FILTER(!isLiteral(?y))",
+                          _bind("?p ?c", rng)))
 
     # cls-int1, cls-hv2, cls-svf1/2 (+ cax-sco): an anonymous class expression with named superclasses
     # classifies every node matching its pattern into those classes.
@@ -330,19 +321,20 @@ def compile_rules(tbox: Graph) -> CompiledRules:
         named = [(n,) for n in g.objects(expression, RDFS.subClassOf) if isinstance(n, URIRef) and n not in top]
         atoms = _pattern(g, expression, "?x", counter)
         if named and atoms:
-            rules.append(Rule(f"classify {expression}", "?x a ?n", tuple(atoms), _values("?n", named)))
+            rules.append(Rule(f"classify {expression}", "?x a ?n", tuple(atoms), _values("?n", named),
+                              _bind("?n", named)))
     # cls-hv1 and cls-avf, applied to the named subclasses of each restriction
     def named_subclasses(r) -> list:
         return [a for a in g.subjects(RDFS.subClassOf, r) if isinstance(a, URIRef)]
 
     hv1 = [(a, g.value(r, OWL.onProperty), v) for r, v in g.subject_objects(OWL.hasValue) for a in named_subclasses(r)]
     if hv1:
-        rules.append(Rule("cls-hv1", "?x ?p ?v", ("?x a ?a",), _values("?a ?p ?v", hv1)))
+        rules.append(Rule("cls-hv1", "?x ?p ?v", ("?x a ?a",), _values("?a ?p ?v", hv1), _bind("?a ?p ?v", hv1)))
     avf = [(a, g.value(r, OWL.onProperty), d) for r, d in g.subject_objects(OWL.allValuesFrom)
            for a in named_subclasses(r) if isinstance(d, URIRef)]
     if avf:
         rules.append(Rule("cls-avf", "?y a ?d", ("?x a ?a", "?x ?p ?y"), _values("?a ?p ?d", avf)
-                          + " FILTER(!isLiteral(?y))"))
+                          + " FILTER(!isLiteral(?y))", _bind("?a ?p ?d", avf)))
 
     for p, head in sorted(g.subject_objects(OWL.propertyChainAxiom), key=lambda ph: (str(ph[0]), len(_list(g, ph[1])))):
         steps = _list(g, head)
@@ -365,69 +357,23 @@ def compile_rules(tbox: Graph) -> CompiledRules:
     return CompiledRules(tuple(rules), tuple(checks))
 
 
-class RuleEngine:
-    """Runs compiled rules to a fixpoint over a pyoxigraph store holding the (skolemised) data.
-
-    With ``trace=True`` (the mode only ``explain`` uses), every update inserts into a graph of its own and
-    :attr:`steps` lists them in order with their rule, so each derived triple can be traced to the one update that
-    first derived it; the graphs are kept. The normal path (``trace=False``) does no extra work.
-    """
-
-    def __init__(self, rules: CompiledRules, *, trace: bool = False) -> None:
-        self.rules = rules
-        self.rounds = 0
-        self.trace = trace
-        self.steps: list[tuple[str, Rule]] = []  # (graph of the update's new triples, its rule), in run order
-
-    def run(self, store, *, delta: str | None = None, collect: str | None = None) -> int:
-        """Saturate ``store``'s default graph; return the number of triples added.
-
-        Semi-naive evaluation: round 1 runs every rule over the whole graph; each later round runs each rule
-        once per body atom, with that atom restricted to what the previous round added. Each round's new
-        triples also go to a graph of their own, ``<urn:aiworkforce:graph:round/N>``; the default graph is the
-        closure. The round graphs are dropped at the end (kept when tracing).
-
-        Incremental use: ``delta`` names a graph holding triples just added to an already saturated default
-        graph; round 1 then only joins against them. ``collect`` names a graph that receives every derived
-        triple (the inferred graph of a cached store).
-        """
-        before = len(store)
-        self.rounds = 0
-        while True:
-            self.rounds += 1
-            into = f"{ROUND}/{self.rounds}"
-            for rule in self.rules.rules:
-                if not self.trace:
-                    for update in ([rule.full(into)] if delta is None else rule.seminaive(delta, into)):
-                        store.update(update)
-                    continue
-                for i in range(1 if delta is None else len(rule.atoms)):
-                    step = f"{into}/{len(self.steps)}"
-                    self.steps.append((step, rule))
-                    store.update(rule.full(step) if delta is None else rule.seminaive(delta, step)[i])
-                    store.update(f"INSERT {{ GRAPH <{into}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{step}> {{ ?s ?p ?o }} }}")
-            delta = into
-            if next(iter(store.quads_for_pattern(None, None, None, ox.NamedNode(into))), None) is None:
-                break
-        if not self.trace:
-            for r in range(1, self.rounds + 1):
-                if collect:
-                    store.update(f"INSERT {{ GRAPH <{collect}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{ROUND}/{r}> {{ ?s ?p ?o }} }}")
-                store.update(f"DROP SILENT GRAPH <{ROUND}/{r}>")
-        return len(store) - before
-
-    def inconsistencies(self, store) -> list[str]:
-        out = []
-        for description, query in self.rules.checks:
-            for solution in store.query(query):
-                out.append(f"{description}: {str(solution[0].value).replace(SKOLEM, '_:')}")
-        return sorted(set(out))
+def schema_quads(store, graph=None) -> list:
+    """The schema triples (:func:`is_schema_triple`) of ``graph`` (default: the default graph) of a pyoxigraph
+    ``store``, found by index lookups (one per schema predicate and type), not by scanning the store."""
+    graph = ox.DefaultGraph() if graph is None else graph
+    found = []
+    for p in sorted(SCHEMA_PREDICATES, key=str):
+        found += store.quads_for_pattern(None, ox.NamedNode(str(p)), None, graph)
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for t in sorted(SCHEMA_TYPES, key=str):
+        found += store.quads_for_pattern(None, rdf_type, ox.NamedNode(str(t)), graph)
+    return found
 
 
-def _schema_filter() -> str:
-    preds = ", ".join(f"<{p}>" for p in sorted(SCHEMA_PREDICATES, key=str))
-    types = ", ".join(f"<{t}>" for t in sorted(SCHEMA_TYPES, key=str))
-    return f"FILTER(?p IN ({preds}) || (?p = <{RDF.type}> && ?o IN ({types})))"
+def skolem_nodes(store) -> set:
+    """The skolem IRIs (anonymous class expressions of the schema) in a saturated ``store``'s default graph."""
+    return {term for q in schema_quads(store) for term in (q.subject, q.object)
+            if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM)}
 
 
 @dataclass
@@ -439,6 +385,7 @@ class Saturation:
     closed: Graph  # owlrl's raw closure of the schema, noise included
     engine: RuleEngine
     errors: list[str]
+    inferred: tuple[str, ...] = ()  # with keep_inferred: the named graphs holding the inferred triples
 
 
 def closed_schema(tbox: Graph) -> tuple[Graph, list[str]]:
@@ -471,20 +418,45 @@ def saturate(store) -> list[str]:
     return saturation(store).errors
 
 
-def saturation(store, *, trace: bool = False) -> Saturation:
-    """:func:`saturate`, returning the whole :class:`Saturation` (``trace=True``: see :class:`RuleEngine`)."""
-    where = f"?s ?p ?o {_schema_filter()}"
+def saturation(store, *, trace: bool = False, keep_inferred: bool = False) -> Saturation:
+    """:func:`saturate`, returning the whole :class:`Saturation` (``trace=True``: see :class:`RuleEngine`).
+
+    ``keep_inferred=True`` leaves the inferred triples (those of the closure that were not asserted, except
+    schema bookkeeping about anonymous class expressions, the triples with a skolem IRI) in named graphs of the
+    store as well, listed in :attr:`Saturation.inferred`."""
+    quads = schema_quads(store)
     tbox = Graph()
-    for triple in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}"):
-        tbox.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (triple.subject, triple.predicate, triple.object)))
-    store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ {where} }}")
+    for q in quads:
+        tbox.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (q.subject, q.predicate, q.object)))
+    for q in quads:  # blank nodes come back as skolem IRIs, the rest stays in place
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            store.remove(q)
     closed, errors = closed_schema(tbox)
-    lines = [f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in closed
-             if (s, p, o) in tbox or not is_noise(s, p, o)]
-    store.bulk_load("".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    kept = [t for t in closed if t in tbox or not is_noise(*t)]
+    inferred = []  # the schema's own entailments
+    if keep_inferred:
+        for triple in kept:
+            if triple not in tbox and not any(isinstance(x, BNode) for x in triple):
+                if ox.Quad(*(to_oxigraph(from_rdflib(x)) for x in triple)) not in store:
+                    inferred.append(f"{_n3(triple[0])} {_n3(triple[1])} {_n3(triple[2])} .\n")
+    store.bulk_load("".join(f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in kept).encode("utf-8"),
+                    format=ox.RdfFormat.N_TRIPLES)
     engine = RuleEngine(compile_rules(closed), trace=trace)
-    engine.run(store)
+    engine.run(store, keep=keep_inferred)
+    graphs = list(engine.graphs)
+    if inferred:
+        graphs.append(SCHEMA_INFERRED)
+        store.bulk_load("".join(inferred).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode(SCHEMA_INFERRED))
     errors = list(errors) + engine.inconsistencies(store)
-    # memberships in anonymous restriction classes are bookkeeping, not knowledge
-    store.update(f"DELETE {{ ?x a ?r }} WHERE {{ ?x a ?r FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{SKOLEM}\")) }}")
-    return Saturation(tbox, closed, engine, sorted(set(errors)))
+    # memberships in anonymous restriction classes are bookkeeping, not knowledge; nor is anything about them
+    # an inferred fact
+    skolems = {ox.NamedNode(SKOLEM + str(x)) for t in kept for x in (t[0], t[2]) if isinstance(x, BNode)}
+    rdf_type = ox.NamedNode(str(RDF.type))
+    for node in skolems:
+        found = list(store.quads_for_pattern(None, rdf_type, node, ox.DefaultGraph()))
+        for graph in map(ox.NamedNode, graphs):
+            found += [*store.quads_for_pattern(node, None, None, graph), *store.quads_for_pattern(None, None, node, graph)]
+        for q in found:
+            store.remove(q)
+    return Saturation(tbox, closed, engine, sorted(set(errors)), tuple(graphs))
