@@ -64,20 +64,21 @@ class Rule:
     def writes(self) -> tuple[Signature, ...]:
         return tuple(signature(t, dict(self.bind)) for t in self.head.split(" . "))
 
-    def _insert(self, where: str, into: str) -> str:
+    def _insert(self, where: str, into: str, *, whole: bool = False) -> str:
         """Insert the head's triples that are not yet known into the data and into the graph ``into``.
 
         Solutions are deduplicated before insertion (about twice as fast in pyoxigraph), and the guard makes
-        ``into`` hold exactly the new triples, so no bookkeeping pass is needed between steps."""
+        ``into`` hold exactly the new triples, so no bookkeeping pass is needed between steps. ``whole``: the
+        rule runs over the whole graph (see :func:`_guard`)."""
         variables = " ".join(sorted(set(re.findall(r"\?\w+", self.head))))
-        guards = " ".join(f"FILTER NOT EXISTS {{ {t} }}" for t in self.head.split(" . "))
+        guards = " ".join(_guard(t, many=whole) for t in self.head.split(" . "))
         # deduplicate first, then check each distinct head once against what is known
         return (f"INSERT {{ {self.head} . GRAPH <{into}> {{ {self.head} }} }} "
                 f"WHERE {{ {{ SELECT DISTINCT {variables} WHERE {{ {self.extra} {where} }} }} {guards} }}")
 
     def full(self, into: str) -> str:
         """The rule over the whole graph (its first run, when every triple is new to it)."""
-        return self._insert(" . ".join(self.atoms), into)
+        return self._insert(" . ".join(self.atoms), into, whole=True)
 
     def seminaive(self, deltas: list[list[str]], into: str) -> list[str]:
         """One update per atom position and delta graph (``deltas[i]`` lists atom ``i``'s): that atom matches
@@ -89,6 +90,17 @@ class Rule:
                 parts = [f"GRAPH <{graph}> {{ {a} }}" if j == i else a for j, a in enumerate(self.atoms)]
                 out.append(self._insert(" . ".join(parts), into))
         return out
+
+
+def _guard(triple: str, *, many: bool) -> str:
+    """The filter that keeps a solution only when the head ``triple`` is not known yet (all its variables are bound
+    by then, so ``MINUS`` and ``FILTER NOT EXISTS`` mean the same). pyoxigraph answers ``FILTER NOT EXISTS`` by one
+    lookup per solution: about 150 µs each for a membership (``?x a ?c``), fast for other heads. ``MINUS`` builds
+    one hash table of the memberships instead: 5-8 times faster over the whole graph (``many`` solutions), much
+    slower for the few solutions of a run over what is new."""
+    if many and triple.split(" ", 2)[1] == "a":
+        return f"MINUS {{ {triple} }}"
+    return f"FILTER NOT EXISTS {{ {triple} }}"
 
 
 #: The order rules run in within a pass: those deriving property assertions first, then those deriving
