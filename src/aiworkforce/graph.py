@@ -133,8 +133,8 @@ class KnowledgeGraph:
         self._engines.clear()
 
     def _build(self, folder: Path) -> None:
-        """Write the reasoned graph into ``folder``: the shipped graph is reasoned in rdflib form (it is small, and
-        the asserted graph is often needed anyway) and written as ``closure.nt`` and ``inferred.nt``; joined data
+        """Write the reasoned graph into ``folder``: the shipped graph is read in rdflib form (it is small, and the
+        asserted graph is often needed anyway), reasoned and written as ``closure.nt`` and ``inferred.nt``; joined data
         stays in pyoxigraph from parsing to an on-disk store (``store/``), so millions of triples are fine and a
         warm query opens the store instead of parsing them again."""
         from aiworkforce.reasoning import pipeline
@@ -142,9 +142,7 @@ class KnowledgeGraph:
         if self.data:
             pipeline.write_data_store(folder, self.data, **({"progress": self.progress} if self.progress else {}))
         else:
-            from aiworkforce.reasoning.closure import reason
-
-            pipeline.write_closure(folder, reason(self.asserted, strict=True))
+            pipeline.write_graph_closure(folder, self.asserted)
 
     def engine(self, name: str | None = None):
         """A SPARQL engine over the reasoned graph: ``name`` from :data:`~aiworkforce.query.registry.QUERY_ENGINES`

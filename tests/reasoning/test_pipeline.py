@@ -180,3 +180,30 @@ def test_data_the_compiled_rules_do_not_cover_is_refused_not_reasoned_wrongly(tm
     path.write_text("@prefix ex: <https://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> .\n" + turtle)
     with pytest.raises(UnsupportedAxiomError, match=named):
         reason_store(load_data_store([path]))
+
+
+def test_the_shipped_graphs_cache_files_are_those_of_reason(core, reasoned, tmp_path):
+    """write_graph_closure writes the closure straight from the store: the same graphs as reason()'s result."""
+    from rdflib.compare import isomorphic
+
+    from aiworkforce.reasoning.pipeline import write_closure, write_graph_closure
+
+    (tmp_path / "fast").mkdir()
+    (tmp_path / "ref").mkdir()
+    write_graph_closure(tmp_path / "fast", core)
+    write_closure(tmp_path / "ref", reasoned)
+    for name in ("closure.nt", "inferred.nt"):
+        fast = Graph().parse(tmp_path / "fast" / name, format="nt")
+        assert isomorphic(fast, Graph().parse(tmp_path / "ref" / name, format="nt")), name
+    lines = (tmp_path / "fast" / "closure.nt").read_text(encoding="utf-8").splitlines()
+    assert lines == sorted(lines)
+
+
+def test_a_graph_the_rules_refuse_is_reasoned_by_owlrl_for_the_cache(tmp_path):
+    from aiworkforce.reasoning.pipeline import write_graph_closure
+
+    graph = Graph().parse(data="@prefix ex: <http://example.org/> . @prefix owl: <http://www.w3.org/2002/07/owl#> . "
+                               "ex:a owl:sameAs ex:b . ex:a ex:p ex:c .", format="turtle")
+    write_graph_closure(tmp_path, graph)
+    closure = Graph().parse(tmp_path / "closure.nt", format="nt")
+    assert any(str(s) == "http://example.org/b" and str(o) == "http://example.org/c" for s, _, o in closure)

@@ -15,14 +15,17 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiworkforce.errors import InconsistencyError, InputError
+from aiworkforce.errors import InconsistencyError, InputError, UnsupportedAxiomError
 from aiworkforce.rdf.files import write_atomic_bytes
 from aiworkforce.rdf.formats import by_suffix
 from aiworkforce.rdf.load import read_text, refuse_remote_contexts, refuse_xml_entities
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
-from aiworkforce.reasoning.closure import ReasoningResult
-from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturation, skolem_nodes
+from aiworkforce.rdf.terms import from_oxigraph, to_rdflib
+from aiworkforce.reasoning import closure
+from aiworkforce.reasoning.closure import ReasoningResult, rules_store
+from aiworkforce.reasoning.reference import is_noise
+from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturate, saturation, skolem_nodes, unskolem
 
 Progress = Callable[[str, int, int], None]
 
@@ -115,6 +118,42 @@ def write_closure(folder: Path, result: ReasoningResult) -> None:
     (folder / "inferred.nt").write_bytes(serialize(result.inferred, "nt").encode("utf-8"))
 
 
+def write_graph_closure(folder: Path, graph) -> None:
+    """Reason over the rdflib ``graph`` (the shipped knowledge base) and write ``closure.nt`` and ``inferred.nt``
+    into ``folder``: the files :func:`write_closure` writes for ``reason(graph, strict=True)`` (the clean closure,
+    and the closure minus the asserted triples; sorted N-Triples). The compiled rules' closure is written
+    straight from the store, never turned into an rdflib graph and back (3 times faster on the shipped graph);
+    when the rules refuse the graph, :func:`~aiworkforce.reasoning.closure.reason` runs (it falls back to owlrl).
+    Raises :class:`InconsistencyError` when the graph is inconsistent."""
+    try:
+        _write_rules_closure(folder, graph)
+    except UnsupportedAxiomError:
+        write_closure(folder, closure.reason(graph, strict=True))
+
+
+def _write_rules_closure(folder: Path, graph) -> None:
+    store = rules_store(graph)
+    asserted = {(q.subject, q.predicate, q.object) for q in store}
+    errors = saturate(store)
+    if errors:
+        raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
+
+    def line(triple) -> str:
+        return " ".join(f"_:{t.value[len(SKOLEM):]}" if isinstance(t, ox.NamedNode) and t.value.startswith(SKOLEM)
+                        else str(t) for t in triple) + " .\n"
+
+    everything, inferred = [], []
+    for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        triple = (q.subject, q.predicate, q.object)
+        if triple not in asserted:
+            if is_noise(*(unskolem(to_rdflib(from_oxigraph(t))) for t in triple)):
+                continue
+            inferred.append(line(triple))
+        everything.append(line(triple))
+    (folder / "closure.nt").write_text("".join(sorted(everything)), encoding="utf-8")
+    (folder / "inferred.nt").write_text("".join(sorted(inferred)), encoding="utf-8")
+
+
 def write_data_closure(folder: Path, data: Sequence[str | Path], *, progress: Progress = _quiet) -> None:
     """Load the shipped graph joined with ``data``, reason in the store, and write the closure into ``folder``."""
     result = reason_store(load_data_store(data, progress=progress), progress=progress)
@@ -134,7 +173,7 @@ def write_data_store(folder: Path, data: Sequence[str | Path], *, progress: Prog
     blank nodes. A warm query opens it read-only in milliseconds instead of parsing the closure again.
 
     Reasoning runs in memory (SPARQL updates on the on-disk store are several times slower); the result is
-    streamed to the disk store through one N-Quads file in ``folder``, removed afterwards.
+    written to the disk store through N-Triples files in ``folder``, removed afterwards (:func:`persist`).
     """
     result = reason_store(load_data_store(data, progress=progress), progress=progress)
     if result.inconsistencies:
