@@ -116,6 +116,10 @@ def _tsv_escape(text: str) -> str:
     return one_line(text.replace("\\", "\\\\").replace("\t", "\\t"))
 
 
+#: The line separators json.dumps leaves as they are (it escapes the controls below U+0020 only).
+_JSON_LINE_BREAKS = {c: f"\\u{c:04x}" for c in (0x85, 0x2028, 0x2029)}
+
+
 def format_select(variables, rows, fmt: str, prefixes: dict[str, str], *, width: int | None = AUTO) -> str:
     """Render a SELECT result: ``table`` and ``md`` show IRIs as CURIEs; csv, tsv and json keep full IRIs.
     Blank nodes are written ``_:label``. Every row is one line: line breaks inside values are escaped
@@ -126,7 +130,7 @@ def format_select(variables, rows, fmt: str, prefixes: dict[str, str], *, width:
         records = [{v: (None if t is None else _cell(t, prefixes, False)) for v, t in zip(variables, row)}
                    for row in rows]
         text = json.dumps(records, indent=2, ensure_ascii=False)  # escapes the controls below U+0020, not these:
-        return "".join(f"\\u{ord(c):04x}" if c in "\x85\u2028\u2029" else c for c in text) + "\n"
+        return text.translate(_JSON_LINE_BREAKS) + "\n"
     if fmt == "tsv":  # linear TSV: no quoting, backslash escapes
         lines = ["\t".join(map(_tsv_escape, variables))]
         lines += ["\t".join(_tsv_escape(_cell(t, prefixes, False)) for t in row) for row in rows]
