@@ -9,7 +9,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from aiworkforce.rdf.namespaces import AIW
 from aiworkforce.rdf.prefixes import BASE
-from aiworkforce.errors import InconsistencyError
+from aiworkforce.errors import InconsistencyError, UnsupportedAxiomError
 from aiworkforce.reasoning.closure import reason
 
 ROLE = lambda slug: URIRef(f"{BASE}role/{slug}")  # noqa: E731
@@ -230,3 +230,18 @@ def test_unknown_reasoner_is_a_usage_error(core):
 
     with pytest.raises(UsageError):
         reason(core, reasoner="hermit")
+
+
+def test_literals_pyoxigraph_would_rewrite_are_kept_as_asserted():
+    """pyoxigraph stores "1.00"^^xsd:decimal as "1" and "x"@EN as "x"@en: the compiled rules refuse such input, so
+    the default engine hands it to owlrl and the closure holds the asserted literals themselves."""
+    graph = Graph().parse(data='@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . '
+                               '<urn:a> <urn:p> "1.00"^^xsd:decimal, "x"@EN .', format="turtle")
+    result = reason(graph)
+    assert result.engine == "owlrl" and "canonical form" in result.fallback
+    assert set(graph) <= set(result.closure)
+    with pytest.raises(UnsupportedAxiomError):
+        reason(graph, reasoner="compiled")
+    canonical = Graph().parse(data='@prefix xsd: <http://www.w3.org/2001/XMLSchema#> . '
+                                   '<urn:a> <urn:p> "1.5"^^xsd:decimal, "x"@en .', format="turtle")
+    assert reason(canonical).engine == "compiled"

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal
 
 from aiworkforce.errors import InconsistencyError, UnsupportedAxiomError, UsageError
 from aiworkforce.rdf.formats import by_name
 from aiworkforce.rdf.load import parse_file, parse_files
 from aiworkforce.rdf.namespaces import bind_all
 from aiworkforce.rdf.serialize import serialize
-from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_rdflib
+from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 from aiworkforce.reasoning.reference import is_noise, owlrl_closure
 from aiworkforce.reasoning.registry import REASONERS
 from aiworkforce.reasoning.rules import check_supported, saturate, skolem, unskolem
@@ -66,6 +66,14 @@ def rules_store(graph: Graph):
     except (SyntaxError, ValueError) as exc:
         raise UnsupportedAxiomError(f"the input holds a term the compiled rules cannot load: {exc}",
                                     hint="reason with the default engine or --engine owlrl") from None
+    # pyoxigraph stores numbers, booleans and dates by value and language tags in lower case ("01"^^xsd:integer
+    # comes back as "1"): the closure would not hold the asserted literal itself, so such input is refused
+    stored = {q.object for q in store if isinstance(q.object, ox.Literal)}
+    for literal in {o for o in graph.objects() if isinstance(o, Literal)}:
+        if to_oxigraph(from_rdflib(literal)) not in stored:
+            raise UnsupportedAxiomError(f"the input holds the literal {literal.n3()}, which the compiled rules would "
+                                        "rewrite in canonical form", hint="reason with the default engine or "
+                                        "--engine owlrl")
     return store
 
 
