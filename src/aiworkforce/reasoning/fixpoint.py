@@ -178,10 +178,9 @@ class RuleEngine:
                 deltas = None
                 if seen[i] is not None:
                     deltas = [[] for _ in rule.atoms]
-                    for graph, writer in log[seen[i]:]:
+                    for graph, writer in filter(lambda entry: has_triples(entry[0]), log[seen[i]:]):
                         for k in (range(len(rule.atoms)) if writer is None else feeds[i][writer]):
-                            if has_triples(graph):
-                                deltas[k].append(graph)
+                            deltas[k].append(graph)
                 seen[i] = len(log)  # its own conclusions, logged next, are new to it on its next run
                 if deltas is not None and not any(deltas):
                     continue
@@ -193,16 +192,12 @@ class RuleEngine:
                     store.update(update)
             if not active:
                 break
-        self.graphs = [graph for graph in written if has_triples(graph)]
+        self.graphs = [graph for graph in written if has_triples(graph)] if keep else []
         for graph in written:
             if collect and has_triples(graph):
                 store.update(f"INSERT {{ GRAPH <{collect}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-            if keep and has_triples(graph):
-                continue
-            if has_triples(graph) or store.contains_named_graph(ox.NamedNode(graph)):
+            if graph not in self.graphs and store.contains_named_graph(ox.NamedNode(graph)):
                 store.remove_graph(ox.NamedNode(graph))  # not DROP GRAPH, which costs a scan of the store each time
-        if not keep:
-            self.graphs = []
 
     def _run_traced(self, store, *, delta: str | None) -> None:
         """The traced run ``explain`` uses: round by round, every rule over what the last round added, every

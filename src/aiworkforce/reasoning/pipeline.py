@@ -22,8 +22,7 @@ from aiworkforce.rdf.load import read_text, refuse_remote_contexts, refuse_xml_e
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.rdf.terms import from_oxigraph, to_rdflib
-from aiworkforce.reasoning import closure
-from aiworkforce.reasoning.closure import ReasoningResult, rules_store
+from aiworkforce.reasoning.closure import ReasoningResult, reason, rules_store
 from aiworkforce.reasoning.reference import is_noise
 from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturate, saturation, skolem_nodes, unskolem
 
@@ -128,7 +127,7 @@ def write_graph_closure(folder: Path, graph) -> None:
     try:
         _write_rules_closure(folder, graph)
     except UnsupportedAxiomError:
-        write_closure(folder, closure.reason(graph, strict=True))
+        write_closure(folder, reason(graph, strict=True))
 
 
 def _write_rules_closure(folder: Path, graph) -> None:
@@ -139,18 +138,17 @@ def _write_rules_closure(folder: Path, graph) -> None:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
 
     def line(triple) -> str:
-        return " ".join(f"_:{t.value[len(SKOLEM):]}" if isinstance(t, ox.NamedNode) and t.value.startswith(SKOLEM)
-                        else str(t) for t in triple) + " .\n"
+        return " ".join(str(_blank(t)) for t in triple) + " .\n"
 
-    everything, inferred = [], []
+    closure, inferred = [], []
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
         triple = (q.subject, q.predicate, q.object)
         if triple not in asserted:
             if is_noise(*(unskolem(to_rdflib(from_oxigraph(t))) for t in triple)):
                 continue
             inferred.append(line(triple))
-        everything.append(line(triple))
-    (folder / "closure.nt").write_text("".join(sorted(everything)), encoding="utf-8")
+        closure.append(line(triple))
+    (folder / "closure.nt").write_text("".join(sorted(closure)), encoding="utf-8")
     (folder / "inferred.nt").write_text("".join(sorted(inferred)), encoding="utf-8")
 
 
@@ -213,13 +211,15 @@ def unskolemise(store) -> None:
     """Replace the skolem IRIs the rules work with (:data:`~aiworkforce.reasoning.rules.SKOLEM`) by blank nodes
     in the default graph: only schema triples about anonymous class expressions have them, a few hundred, found
     by index lookups."""
-    def term(node):
-        if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
-            return ox.BlankNode(node.value[len(SKOLEM):])
-        return node
-
     graph = ox.DefaultGraph()
     for node in skolem_nodes(store):
         for q in {*store.quads_for_pattern(node, None, None, graph), *store.quads_for_pattern(None, None, node, graph)}:
             store.remove(q)
-            store.add(ox.Quad(term(q.subject), q.predicate, term(q.object)))
+            store.add(ox.Quad(_blank(q.subject), q.predicate, _blank(q.object)))
+
+
+def _blank(node):
+    """A pyoxigraph term with a skolem IRI turned back into its blank node."""
+    if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
+        return ox.BlankNode(node.value[len(SKOLEM):])
+    return node

@@ -188,6 +188,11 @@ def _n3(node) -> str:
     raise ValueError(f"cannot use {node!r} in a rule")
 
 
+def _line(triple) -> str:
+    """An rdflib triple as one N-Triples line, blank nodes skolemised."""
+    return " ".join(map(_n3, triple)) + " .\n"
+
+
 def _values(variables: str, rows: list[tuple]) -> str:
     body = " ".join("(" + " ".join(_n3(x) for x in row) + ")" for row in sorted(set(rows), key=str))
     return f"VALUES ({variables}) {{ {body} }}"
@@ -438,8 +443,8 @@ def saturation(store, *, trace: bool = False, keep_inferred: bool = False) -> Sa
         for triple in kept:
             if triple not in tbox and not any(isinstance(x, BNode) for x in triple):
                 if ox.Quad(*(to_oxigraph(from_rdflib(x)) for x in triple)) not in store:
-                    inferred.append(f"{_n3(triple[0])} {_n3(triple[1])} {_n3(triple[2])} .\n")
-    store.bulk_load("".join(f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in kept).encode("utf-8"),
+                    inferred.append(_line(triple))
+    store.bulk_load("".join(map(_line, kept)).encode("utf-8"),
                     format=ox.RdfFormat.N_TRIPLES)
     engine = RuleEngine(compile_rules(closed), trace=trace)
     engine.run(store, keep=keep_inferred)
