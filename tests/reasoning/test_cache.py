@@ -188,11 +188,25 @@ def test_only_the_most_recent_entries_are_kept(cache_dir, quick_reason):
     for i in range(cache.KEEP_ENTRIES + 3):
         entry = cache_dir / f"{i:024d}"
         entry.mkdir()
+        (entry / cache.CHECKSUMS).write_text("", encoding="ascii")  # a sealed entry
         age = time.time() - 1000 * (i + 1)  # entry 0 is the most recent
         os.utime(entry, (age, age))
     built = shipped_entry()
     kept = [name for name in _children(cache_dir) if name != built.folder.name]
     assert kept == [f"{i:024d}" for i in range(cache.KEEP_ENTRIES - 1)]
+
+
+def test_pruning_leaves_folders_that_are_not_cache_entries(cache_dir, quick_reason):
+    """The cache folder is shared (tools/ensure-docs-tools.sh keeps axe-core in ~/.cache/aiworkforce/axe): only
+    sealed entries are ever pruned, however old and many the other folders are."""
+    cache_dir.mkdir(parents=True)
+    for i in range(cache.KEEP_ENTRIES + 3):
+        folder = cache_dir / f"tool-{i}"
+        (folder / "node_modules").mkdir(parents=True)
+        age = time.time() - 100_000
+        os.utime(folder, (age, age))
+    built = shipped_entry()
+    assert _children(cache_dir) == sorted([built.folder.name, *(f"tool-{i}" for i in range(cache.KEEP_ENTRIES + 3))])
 
 
 def test_abandoned_builds_are_pruned(cache_dir, quick_reason):

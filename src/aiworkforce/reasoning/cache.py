@@ -280,7 +280,7 @@ KEEP_ENTRIES = 6
 
 def _prune(root: Path, *, keep: Path) -> None:
     """Remove the least recently built entries beyond :data:`KEEP_ENTRIES`, and abandoned builds older than an
-    hour. Entries of other sources are kept for a while, so two checkouts sharing a cache do not evict each
+    hour. Only sealed entries (with their checksums) count: the cache folder is shared with other things. Entries of other sources are kept for a while, so two checkouts sharing a cache do not evict each
     other on every run, and a folder another process was just handed is not deleted under it."""
     entries = []
     for child in root.iterdir():
@@ -290,7 +290,7 @@ def _prune(root: Path, *, keep: Path) -> None:
         if child.name.startswith((".build-", ".stale-")):
             if age > 3600 or child.name.startswith(".stale-"):
                 shutil.rmtree(child, ignore_errors=True)
-        else:
+        elif (child / CHECKSUMS).is_file():  # a sealed entry; other folders (e.g. the tools' axe/) are not ours
             entries.append((age, child))
     for _, child in sorted(entries)[KEEP_ENTRIES - 1:]:
         shutil.rmtree(child, ignore_errors=True)
