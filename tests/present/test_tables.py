@@ -154,3 +154,20 @@ def test_blank_nodes_are_written_with_their_prefix_in_every_format():
     rows = [(Term("bnode", "b0"),)]
     for fmt in RESULT_FORMATS:
         assert "_:b0" in format_select(("x",), rows, fmt, {}, width=None), fmt
+
+
+@settings(max_examples=60, deadline=None)
+@given(variables=st.lists(_text, max_size=4, unique=True),
+       rows=st.lists(st.lists(_terms, min_size=4, max_size=4), max_size=4))
+def test_json_is_laid_out_as_json_dumps_and_reads_back(variables, rows):
+    """The JSON writer formats strings with the C encoder itself; its output stays json.dumps(indent=2)'s, byte for
+    byte (line separators escaped), and parses back to every value."""
+    rows = [row[:len(variables)] for row in rows]
+    records = [{v: None if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value)
+                for v, t in zip(variables, row)} for row in rows]
+    out = format_select(tuple(variables), rows, "json", PREFIXES)
+    expected = json.dumps(records, indent=2, ensure_ascii=False)
+    for c in ("\x85", "\u2028", "\u2029"):
+        expected = expected.replace(c, f"\\u{ord(c):04x}")
+    assert out == expected + "\n"
+    assert json.loads(out) == records

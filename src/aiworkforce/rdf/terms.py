@@ -85,13 +85,21 @@ class Term:
 def from_oxigraph(node) -> Term | None:
     if node is None:
         return None
-    import pyoxigraph
+    kind = _OXIGRAPH_KINDS.get(type(node))
+    if kind is None:
+        import pyoxigraph
 
-    if isinstance(node, pyoxigraph.NamedNode):
-        return Term.iri(node.value)
-    if isinstance(node, pyoxigraph.BlankNode):
-        return Term("bnode", node.value)
-    return Term.literal(node.value, node.datatype.value if node.datatype else None, node.language)
+        _OXIGRAPH_KINDS.update({pyoxigraph.NamedNode: "iri", pyoxigraph.BlankNode: "bnode",
+                                pyoxigraph.Literal: "literal"})
+        kind = _OXIGRAPH_KINDS.get(type(node), "literal")
+    if kind != "literal":
+        return Term(kind, node.value)
+    datatype = node.datatype.value  # every pyoxigraph literal has one: xsd:string, rdf:langString or its own
+    return Term(kind, node.value, None if datatype in _PLAIN else datatype, node.language or None)
+
+
+#: pyoxigraph's term classes and their kind, filled on first use (pyoxigraph is imported only when needed)
+_OXIGRAPH_KINDS: dict = {}
 
 
 def to_oxigraph(term: Term):
