@@ -350,3 +350,29 @@ def test_a_store_entry_is_checksummed_opened_read_only_and_rebuilt_when_damaged(
     assert cache.cached_closure("store-key", build) == entry and len(built) == 2
     (entry.store / "stray.sst").write_bytes(b"planted")  # a file the entry never had
     assert cache.find_entry("store-key") is None
+
+
+def test_a_stores_tables_are_sealed_by_size_and_time_and_an_edited_one_is_rebuilt(cache_dir):
+    """The store's sorted tables (immutable; the store checks each block's checksum when it reads it) are not hashed
+    when an entry is sealed or read: their size and modification time are compared. Other files are hashed."""
+    import pyoxigraph as ox
+
+    def build(folder: Path) -> None:
+        store = ox.Store(str(folder / cache.STORE))
+        store.extend(ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"), ox.Literal("v")) for i in range(50))
+        store.flush()
+        del store
+
+    entry = cache.cached_closure("tables-key", build)
+    seals = {line.split("  ", 1)[1]: line.split(" ")[0]
+             for line in (entry.folder / cache.CHECKSUMS).read_text(encoding="ascii").splitlines()}
+    tables = [name for name in seals if name.endswith(".sst")]
+    assert tables, "the store wrote no table: nothing to check"
+    assert all(seals[name] == "-" for name in tables)
+    assert all(len(seals[name]) == 64 for name in seals if not name.endswith(".sst"))  # SHA-256, hex
+    assert cache.find_entry("tables-key") == entry
+    table = entry.folder / tables[0]
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    table.write_bytes(bytes(data))  # same size, new modification time
+    assert cache.find_entry("tables-key") is None

@@ -58,7 +58,8 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None,
 
     When the packaged knowledge base changed, its closure is rebuilt at once, so the next query is fast and
     sees the new terms. With ``data`` (files the knowledge base is joined with, as ``--data``), the cached
-    reasoned store of that join is updated too, incrementally from the previous one when it is cached.
+    reasoned store of that join is updated instead, incrementally from the previous one when it is cached; the
+    closure of the knowledge base alone is then rebuilt by the first command that needs it.
     """
     shipped = data_dir("ontology")
     folder = Path(into) if into is not None else shipped
@@ -83,8 +84,8 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None,
         new = [t for t in report.contributed if t not in merged]
         merged += report.contributed
         write_atomic(module, render_module(merged))
-        if folder.resolve() == shipped.resolve():
-            KnowledgeGraph().closure()
-        if joined:
+        if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
             KnowledgeGraph(data).extend(previous, new)
+        elif folder.resolve() == shipped.resolve():
+            KnowledgeGraph().closure()
     return MergeResult(module, report.terms, len(merged) - before, report)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 import pyoxigraph as ox
 from rdflib.namespace import RDF
 
 SKOLEM = "urn:aiworkforce:bnode:"
 ROUND = "urn:aiworkforce:graph:round"
+#: A delta graph of at most this many triples is joined by lookups (see :meth:`Rule.seminaive`).
+SMALL_DELTA = 1000
 
 #: What a triple pattern can match: the IRIs its predicate, and its object, may be (``None``: anything).
 Signature = tuple[frozenset | None, frozenset | None]
@@ -80,16 +83,53 @@ class Rule:
         """The rule over the whole graph (its first run, when every triple is new to it)."""
         return self._insert(" . ".join(self.atoms), into, whole=True)
 
-    def seminaive(self, deltas: list[list[str]], into: str) -> list[str]:
+    def seminaive(self, deltas: list[list[str]], into: str, *, small: frozenset = frozenset()) -> list[str]:
         """One update per atom position and delta graph (``deltas[i]`` lists atom ``i``'s): that atom matches
         that graph, the others the whole graph. (One graph per update: each is then an index lookup, where a
-        pattern over several graphs scans every named graph.)"""
+        pattern over several graphs scans every named graph.)
+
+        The delta atom is written first and the others follow its variables (:func:`_delta_first`). Over a
+        delta graph named in ``small`` (a few triples, as when a contribution is added), an atom whose variables
+        are all bound by then is written ``FILTER EXISTS``: one lookup per solution, where pyoxigraph would
+        otherwise build a hash table of every triple the atom matches in the whole graph (measured on 1M
+        triples: 96 ms -> 0.3 ms per update). A triple pattern with no free variable matches at most one triple,
+        so the filter keeps exactly the solutions the join keeps."""
         out = []
         for i, graphs in enumerate(deltas):
+            order = _delta_first(self.atoms, i)
             for graph in graphs:
-                parts = [f"GRAPH <{graph}> {{ {a} }}" if j == i else a for j, a in enumerate(self.atoms)]
+                parts, bound = [], set()
+                for j in order:
+                    names = set(_VARIABLE.findall(self.atoms[j]))
+                    if j == i:
+                        parts.append(f"GRAPH <{graph}> {{ {self.atoms[j]} }}")
+                    elif graph in small and names <= bound:
+                        parts.append(f"FILTER EXISTS {{ {self.atoms[j]} }}")
+                    else:
+                        parts.append(self.atoms[j])
+                    bound |= names
                 out.append(self._insert(" . ".join(parts), into))
         return out
+
+
+_VARIABLE = re.compile(r"\?\w+")
+
+
+def _delta_first(atoms: tuple[str, ...], first: int) -> list[int]:
+    """The order to write a semi-naive run's atoms in: the delta atom ``first``, then each next atom sharing a
+    variable with those before it (in rule order otherwise). pyoxigraph joins a group's patterns in the order
+    written: starting from the new triples, then following their variables, is an index lookup per new
+    triple, where the rule's own order may scan a whole predicate first (measured: a property chain's run over
+    a contribution's triples, 0.84 s -> 0.3 ms on 1M triples)."""
+    names = [set(_VARIABLE.findall(atom)) for atom in atoms]
+    order, bound = [first], set(names[first])
+    rest = [j for j in range(len(atoms)) if j != first]
+    while rest:
+        j = next((k for k in rest if names[k] & bound), rest[0])
+        order.append(j)
+        rest.remove(j)
+        bound |= names[j]
+    return order
 
 
 def _guard(triple: str, *, many: bool) -> str:
@@ -134,6 +174,7 @@ class RuleEngine:
         self.trace = trace
         self.steps: list[tuple[str, Rule]] = []  # (graph of the update's new triples, its rule), in run order
         self.graphs: list[str] = []  # with keep=True: the step graphs holding the derived triples
+        self.derived = 0  # with collect: how many triples the run derived
 
     def run(self, store, *, delta: str | None = None, collect: str | None = None, keep: bool = False) -> None:
         """Saturate ``store``'s default graph.
@@ -169,6 +210,16 @@ class RuleEngine:
                                        None) is not None
             return nonempty[graph]
 
+        def small(graphs) -> frozenset:
+            """The graphs among ``graphs`` holding at most :data:`SMALL_DELTA` triples (counted once each)."""
+            for graph in graphs:
+                if graph not in sizes:
+                    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+                    sizes[graph] = sum(1 for _ in islice(quads, SMALL_DELTA + 1))
+            return frozenset(g for g in graphs if sizes[g] <= SMALL_DELTA)
+
+        sizes: dict[str, int] = {}
+
         written: list[str] = []
         self.rounds = 0
         while True:
@@ -188,14 +239,19 @@ class RuleEngine:
                 into = f"{ROUND}/{len(written) + 1}"
                 written.append(into)
                 log.append((into, i))
-                for update in [rule.full(into)] if deltas is None else rule.seminaive(deltas, into):
+                updates = [rule.full(into)] if deltas is None else rule.seminaive(
+                    deltas, into, small=small({g for graphs in deltas for g in graphs}))
+                for update in updates:
                     store.update(update)
             if not active:
                 break
         self.graphs = [graph for graph in written if has_triples(graph)] if keep else []
+        self.derived = 0
         for graph in written:
             if collect and has_triples(graph):
-                store.update(f"INSERT {{ GRAPH <{collect}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+                quads = list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))
+                self.derived += len(quads)  # each step graph holds only new triples, none twice (the guards)
+                store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(collect)) for q in quads)
             if graph not in self.graphs and store.contains_named_graph(ox.NamedNode(graph)):
                 store.remove_graph(ox.NamedNode(graph))  # not DROP GRAPH, which costs a scan of the store each time
 

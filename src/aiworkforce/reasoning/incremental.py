@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import RDF, BNode, Graph, URIRef
 
 from aiworkforce.errors import InconsistencyError, UnsupportedAxiomError
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
@@ -75,9 +75,9 @@ def extend_store(store, triples: Iterable, *, inferred_graph: str) -> int:
         check_supported(new)
     except UnsupportedAxiomError as exc:
         raise NotIncremental(exc.message) from None
-    before = len(store)
     inferred = ox.NamedNode(inferred_graph)
     added = ox.NamedNode(ADDED)
+    asserted = 0
     for s, p, o in new:
         s, p, o = _to_ox(s), _to_ox(p), _to_ox(o)
         if ox.Quad(s, p, o, inferred) in store:  # was inferred, is now asserted
@@ -85,16 +85,29 @@ def extend_store(store, triples: Iterable, *, inferred_graph: str) -> int:
         if ox.Quad(s, p, o) not in store:
             store.add(ox.Quad(s, p, o))
             store.add(ox.Quad(s, p, o, added))
-    engine = RuleEngine(compile_rules(closed_tbox(store)))
+            asserted += 1
+    tbox = closed_tbox(store)
+    engine = RuleEngine(compile_rules(tbox))
     engine.run(store, delta=ADDED, collect=inferred_graph)
-    store.update(f"DROP SILENT GRAPH <{ADDED}>")
-    # memberships in anonymous restriction classes are bookkeeping, not knowledge (as in a full saturation)
-    for pattern in ("?x a ?r", f"GRAPH <{inferred_graph}> {{ ?x a ?r }}"):
-        store.update(f"DELETE {{ {pattern} }} WHERE {{ {pattern} FILTER(isIRI(?r) && STRSTARTS(STR(?r), \"{SKOLEM}\")) }}")
+    if store.contains_named_graph(added):
+        store.remove_graph(added)  # not DROP GRAPH, which costs a scan of the store
+    # Memberships in anonymous restriction classes are bookkeeping, not knowledge (as in a full saturation). The
+    # store held none before, so only this run's can be there: looked up class by class (a pattern over every
+    # membership of a million-triple store costs a scan).
+    removed = 0
+    anonymous = {x for t in tbox for x in t if isinstance(x, URIRef) and str(x).startswith(SKOLEM)}
+    for cls in anonymous:
+        for quad in list(store.quads_for_pattern(None, _TYPE, ox.NamedNode(str(cls)), None)):
+            if quad.graph_name in (ox.DefaultGraph(), inferred):
+                store.remove(quad)
+                removed += quad.graph_name == ox.DefaultGraph()
     errors = engine.inconsistencies(store)
     if errors:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
-    return len(store) - before
+    return asserted + engine.derived - removed
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
 
 
 def copy_store(source: Path, target: Path) -> None:
