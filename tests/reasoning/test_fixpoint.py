@@ -80,3 +80,48 @@ def test_without_keep_no_step_graph_is_left():
     engine.run(store)
     assert list(store.named_graphs()) == [] and engine.graphs == []
     assert ox.Quad(ox.NamedNode(EX + "x"), ox.NamedNode(TYPE), ox.NamedNode(EX + "B")) in store
+
+
+def test_a_seminaive_run_starts_from_the_delta_and_looks_up_what_is_bound():
+    """pyoxigraph joins in the order written: the delta atom comes first, the others follow its variables, and
+    over a small delta an atom with nothing left to bind is a lookup (FILTER EXISTS), not a join."""
+    chain = Rule("chain", f"?a <{EX}r> ?d", (f"?a <{EX}p> ?b", f"?c <{EX}s> ?d", f"?b <{EX}q> ?c"))
+    check = Rule("check", "?x a ?n", ("?x a ?k", f"?x <{EX}p> <{EX}o>"))
+
+    def where(update: str) -> str:
+        return update.split("WHERE {", 2)[2]
+
+    (big,) = chain.seminaive([[], ["urn:d"], []], "urn:into")
+    assert where(big).index("GRAPH <urn:d>") < where(big).index(f"?b <{EX}q> ?c") < where(big).index(f"?a <{EX}p>")
+    (small,) = check.seminaive([["urn:d"], []], "urn:into", small=frozenset({"urn:d"}))
+    assert f"FILTER EXISTS {{ ?x <{EX}p> <{EX}o> }}" in small
+    (large,) = check.seminaive([["urn:d"], []], "urn:into")
+    assert "EXISTS" not in where(large).split("}")[1]  # a large delta joins as before
+
+
+def test_lookups_and_joins_derive_the_same_triples():
+    rules = CompiledRules((
+        Rule("prp-spo2 chain", f"?a <{EX}r> ?d", (f"?a <{EX}p> ?b", f"?b <{EX}q> ?c", f"?c <{EX}s> ?d")),
+        Rule("classify check", f"?x a <{EX}K>", (f"?x a <{EX}C>", f"?x <{EX}p> <{EX}o>")),
+    ), ())
+    results = []
+    for size in (0, 3):  # every delta joined by lookups; none
+        store = ox.Store()
+        for s, p, o in (("a", "p", "b"), ("b", "q", "c"), ("c", "s", "d"), ("a", "p", "o")):
+            store.add(ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + p), ox.NamedNode(EX + o)))
+        new = [ox.Quad(ox.NamedNode(EX + "a"), ox.NamedNode(TYPE), ox.NamedNode(EX + "C")),
+               ox.Quad(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "s"), ox.NamedNode(EX + "e"))]
+        for quad in new:
+            store.add(quad)
+            store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode("urn:added")))
+        import aiworkforce.reasoning.fixpoint as fixpoint
+
+        before, fixpoint.SMALL_DELTA = fixpoint.SMALL_DELTA, 1000 if size == 0 else 0
+        try:
+            RuleEngine(rules).run(store, delta="urn:added")
+        finally:
+            fixpoint.SMALL_DELTA = before
+        results.append({(q.subject.value, q.predicate.value, q.object.value)
+                        for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())})
+    assert results[0] == results[1]
+    assert (EX + "a", EX + "r", EX + "e") in results[0] and (EX + "a", TYPE, EX + "K") in results[0]
