@@ -101,3 +101,46 @@ def test_schema_changes_are_refused_so_the_caller_recomputes():
     with pytest.raises(NotIncremental, match="schema"):
         extend_store(store, schema, inferred_graph=INFERRED_GRAPH)
     assert len(store) == before, "nothing is changed"
+
+
+def test_add_with_data_updates_the_cached_store_as_a_full_recomputation_would(files, tmp_path, monkeypatch, capsys):
+    """The user's path: ``query --data``, then ``add CONTRIBUTION --data``. The joined graph's cached store is
+    updated incrementally (the full build is never called) and equals the store a fresh full build gives; the
+    closure of the knowledge base alone is left to the first command that needs it."""
+    import shutil
+
+    import aiworkforce.reasoning.pipeline as pipeline
+    from aiworkforce.cli import main
+    from aiworkforce.graph import KnowledgeGraph
+    from aiworkforce.rdf.resources import data_dir
+
+    data, _ = files
+    kb = tmp_path / "ontology"
+    shutil.copytree(ROOT / "ontology", kb)
+    monkeypatch.setenv("AIWORKFORCE_ONTOLOGY_DIR", str(kb))
+    monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(tmp_path / "cache"))
+    data_dir.cache_clear()
+    try:
+        assert main(["query", "roles-by-layer", "--data", str(data), "-f", "json"]) == 0
+        with monkeypatch.context() as patched:
+            def full_build(*args, **kwargs):
+                raise AssertionError("add --data recomputed the joined graph instead of updating it")
+
+            patched.setattr(pipeline, "write_data_store", full_build)
+            contribution = ROOT / "examples" / "contributions" / "ai-red-teamer.ttl"
+            assert main(["add", str(contribution), "--data", str(data)]) == 0
+        updated = KnowledgeGraph([data]).cached()
+        assert updated is not None and updated.store is not None
+        assert KnowledgeGraph().cached() is None  # the knowledge base alone: built on first use
+        monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(tmp_path / "fresh"))
+        full = KnowledgeGraph([data])
+        full.closure()
+        got, want = ox.Store.read_only(str(updated.store)), ox.Store.read_only(str(full.cached().store))
+        for graph in (ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH)):
+            assert _split(_graph(got, graph)) == _split(_graph(want, graph))
+        red_teamer = ox.NamedNode("https://w3id.org/aiworkforce/role/ai-red-teamer")
+        assert any(True for _ in got.quads_for_pattern(red_teamer, None, None, ox.NamedNode(INFERRED_GRAPH)))
+        assert main(["query", "roles-by-layer", "-f", "json"]) == 0  # the knowledge base alone, built now
+        assert "ai-red-teamer" in capsys.readouterr().out
+    finally:
+        data_dir.cache_clear()
