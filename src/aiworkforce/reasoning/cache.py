@@ -15,9 +15,9 @@ Integrity: an entry's files are fsynced and listed with their SHA-256, size and 
 ``checksum.sha256``; an entry whose files do not match (missing, extra, truncated, emptied, edited) is rebuilt.
 Files up to :data:`HASHED_BYTES` are hashed again on every read; larger ones, and the store's sorted-table files
 (immutable once written) of any size, are compared by size and modification time, and the tables' content is
-checked by the store itself, which verifies a checksum on every block it reads. An entry (or any file in it) not owned by
-the current user, or writable by others, or a symbolic link, is never read: a shared cache folder cannot plant
-a closure.
+checked by the store itself, which verifies a checksum on every block it reads. An entry (or any file in it)
+not owned by the current user, or writable by others, or a symbolic link, is never read: a shared cache folder
+cannot plant a closure.
 """
 
 from __future__ import annotations
