@@ -6,8 +6,10 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from aiworkforce.errors import InputError, UsageError
 
@@ -54,6 +56,12 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
     (a FIFO, ``/dev/stdout``) is written to directly. A new file gets the usual permissions (0666 less the
     umask), an existing one keeps its own.
     """
+    write_atomic_stream(path, lambda handle: handle.write(data))
+
+
+def write_atomic_stream(path: str | Path, write: Callable[[BinaryIO], object]) -> None:
+    """:func:`write_atomic_bytes` for content that ``write(handle)`` writes into a binary file handle, so large
+    content (a million-triple N-Triples dump) never has to be held in memory whole."""
     path = Path(path)
     if path.is_symlink():
         path = path.resolve()
@@ -62,7 +70,7 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
             raise InputError("is a directory, not a file", path=path)
         try:
             with path.open("wb") as handle:
-                handle.write(data)
+                write(handle)
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", path=path) from None
         return
@@ -74,7 +82,7 @@ def write_atomic_bytes(path: str | Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())

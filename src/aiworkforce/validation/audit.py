@@ -97,5 +97,9 @@ def _audit_store(graph: KnowledgeGraph) -> AuditReport:
     if progress:
         progress("validate", 2, 2)
     profile = tuple(check_rl_profile(load_core()))
-    inconsistencies = graph.reason_loaded(store)
+    # hand the store over (this function keeps no reference): it is dropped once its closure is written out, so
+    # the memory of a million-triple store is free again for the on-disk store's bulk load
+    handed = [store]
+    del store
+    inconsistencies = graph.reason_loaded(handed.pop)
     return AuditReport(shacl=shacl, checks=checks, profile=profile, inconsistencies=inconsistencies)
