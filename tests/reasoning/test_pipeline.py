@@ -207,3 +207,42 @@ def test_a_graph_the_rules_refuse_is_reasoned_by_owlrl_for_the_cache(tmp_path):
     write_graph_closure(tmp_path, graph)
     closure = Graph().parse(tmp_path / "closure.nt", format="nt")
     assert any(str(s) == "http://example.org/b" and str(o) == "http://example.org/c" for s, _, o in closure)
+
+
+def test_persist_owned_drops_the_store_before_the_bulk_load(tmp_path, monkeypatch):
+    """The in-memory store is gone, and its memory handed back, before the on-disk store is loaded (the bulk load
+    needs about as much memory again); the on-disk store holds the closure and the inferred triples."""
+    import pyoxigraph as ox
+
+    import aiworkforce.reasoning.pipeline as pipeline
+    from aiworkforce.query.engines import INFERRED_GRAPH
+
+    events = []
+
+    class Tracked:
+        """The store, telling when it is dropped."""
+
+        def __init__(self, store):
+            self._store = store
+
+        def __getattr__(self, name):
+            return getattr(self._store, name)
+
+        def __del__(self):
+            events.append("dropped")
+
+    store = ox.Store()
+    a, p, b = (ox.NamedNode(f"urn:x:{n}") for n in "apb")
+    store.add(ox.Quad(a, p, b))
+    store.add(ox.Quad(b, p, a, ox.NamedNode("urn:x:step")))
+    store.add(ox.Quad(b, p, a))
+    monkeypatch.setattr(pipeline, "_return_memory", lambda: events.append("returned"))
+    handed = [pipeline.StoreClosure(Tracked(store), ("urn:x:step",), ())]
+    del store
+    pipeline.persist_owned(handed.pop, tmp_path)
+    assert events == ["dropped", "returned"]
+    disk = ox.Store.read_only(str(tmp_path / pipeline.STORE))
+    assert set(disk.quads_for_pattern(None, None, None, ox.DefaultGraph())) == {ox.Quad(a, p, b), ox.Quad(b, p, a)}
+    assert list(disk.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))) == [
+        ox.Quad(b, p, a, ox.NamedNode(INFERRED_GRAPH))]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [pipeline.STORE]  # the N-Triples files are removed
