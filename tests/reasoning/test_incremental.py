@@ -14,7 +14,7 @@ from conftest import ROOT
 
 from aiworkforce.query.engines import INFERRED_GRAPH
 from aiworkforce.reasoning.incremental import NotIncremental, extend_store
-from aiworkforce.reasoning.pipeline import STORE, load_data_store, persist, reason_store
+from aiworkforce.reasoning.pipeline import STORE, load_data_store, persist_owned, reason_store
 
 PREFIXES = """
 @prefix aiw: <https://w3id.org/aiworkforce/ontology#> .
@@ -63,7 +63,7 @@ def _reasoned(paths, folder: Path):
     result = reason_store(load_data_store(paths))
     assert result.inconsistencies == ()
     folder.mkdir()
-    persist(result, folder)
+    persist_owned(lambda: result, folder)
     return ox.Store(str(folder / STORE))
 
 
@@ -144,3 +144,26 @@ def test_add_with_data_updates_the_cached_store_as_a_full_recomputation_would(fi
         assert "ai-red-teamer" in capsys.readouterr().out
     finally:
         data_dir.cache_clear()
+
+
+def test_a_restriction_fires_incrementally_without_memberships_in_the_anonymous_class(tmp_path):
+    """A class under a hasValue restriction (a blank node in the cached store, a skolem IRI in the rules): a new
+    member gets the value, and no membership in the anonymous class (bookkeeping, which a full recomputation
+    never leaves) is in the store, whose triples with IRIs would show it."""
+    schema = tmp_path / "schema.ttl"
+    schema.write_text(PREFIXES + """
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <http://example.org/> .
+ex:p a owl:ObjectProperty .
+ex:Tagged a owl:Class ; rdfs:subClassOf [ a owl:Restriction ; owl:onProperty ex:p ; owl:hasValue ex:v ] .
+""", encoding="utf-8")
+    added = tmp_path / "added.ttl"
+    added.write_text("<http://example.org/x> a <http://example.org/Tagged> .\n", encoding="utf-8")
+    full = _reasoned([schema, added], tmp_path / "full")
+    store = _reasoned([schema], tmp_path / "before")
+    extend_store(store, Graph().parse(added), inferred_graph=INFERRED_GRAPH)
+    x, p, v = (ox.NamedNode(f"http://example.org/{n}") for n in "xpv")
+    assert ox.Quad(x, p, v) in store  # the restriction did fire
+    for graph in (ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH)):
+        assert _split(_graph(store, graph)) == _split(_graph(full, graph))

@@ -104,18 +104,19 @@ def reason_store(store, *, progress: Progress = _quiet) -> StoreClosure:
 def dump_closure(result: StoreClosure, closure_path: Path, inferred_path: Path) -> None:
     """Write the closure and the inferred triples as N-Triples. The store's skolem IRIs become blank nodes again
     (:func:`unskolemise`), so it is not reasoned over again."""
-    store = result.store
-    unskolemise(store)
+    unskolemise(result.store)
+    _dump(result.store, closure_path, [ox.DefaultGraph()])
+    _dump(result.store, inferred_path, [ox.NamedNode(g) for g in result.inferred])
 
-    def graphs(names):
-        def write(handle) -> None:
-            for name in names:
-                store.dump(handle, format=ox.RdfFormat.N_TRIPLES, from_graph=name)
-        return write
 
-    # streamed into the files: a million-triple closure held as bytes cost hundreds of megabytes more at its peak
-    write_atomic_stream(closure_path, graphs([ox.DefaultGraph()]))
-    write_atomic_stream(inferred_path, graphs([ox.NamedNode(g) for g in result.inferred]))
+def _dump(store, path: Path, graphs: list) -> None:
+    """Write the triples of ``graphs`` as N-Triples into ``path``, atomically, streamed from the store: a
+    million-triple closure held as bytes cost hundreds of megabytes more at its peak."""
+    def write(handle) -> None:
+        for graph in graphs:
+            store.dump(handle, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+
+    write_atomic_stream(path, write)
 
 
 def write_closure(folder: Path, result: ReasoningResult) -> None:
@@ -182,18 +183,13 @@ def write_data_store(folder: Path, data: Sequence[str | Path], *, progress: Prog
     persist_owned(reasoned, folder)
 
 
-def persist(result: StoreClosure, folder: Path) -> None:
-    """Write a reasoned in-memory store (as :func:`reason_store` leaves it) as the on-disk store ``folder/store``,
-    in the layout :func:`write_data_store` describes: the closure and the inferred triples are written as
-    N-Triples files in ``folder`` (skolem IRIs back to blank nodes), bulk-loaded, and removed. The caller keeps
-    ``result``; :func:`persist_owned` frees the in-memory store before the bulk load instead."""
-    persist_owned(lambda: result, folder)
-
-
 def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
-    """:func:`persist` for a result that ``take()`` hands over: once its N-Triples files are written, the in-memory
-    store is dropped and its memory given back to the system before the bulk load, which needs about as much
-    again (at 1M ESCO-like triples the peak falls from 2.7 to 1.6 GiB). ``take`` must return the only reference."""
+    """Write the reasoned in-memory store that ``take()`` hands over (a :class:`StoreClosure`, as
+    :func:`reason_store` leaves it) as the on-disk store ``folder/store``, in the layout :func:`write_data_store`
+    describes: the closure and the inferred triples are written as N-Triples files in ``folder`` (skolem IRIs back
+    to blank nodes), bulk-loaded, and removed. Once the files are written, the in-memory store is dropped and its
+    memory given back to the system before the bulk load, which needs about as much again (at 1M ESCO-like
+    triples the peak falls from 2.7 to 1.6 GiB): ``take`` should return the only reference to the result."""
     from aiworkforce.query.engines import INFERRED_GRAPH
 
     closure, inferred = folder / ".closure.nt", folder / ".inferred.nt"
