@@ -11,6 +11,9 @@ Phases, each a whole process exactly as a user types it, timed with its own peak
 5. ``aiworkforce add CONTRIBUTION [--data F]``            (one contribution merged into a copy of the knowledge
    base, ``AIWORKFORCE_ONTOLOGY_DIR``; this version updates the joined store incrementally; the baseline has no
    ``--data`` on ``add``), then the query again: the time until the user sees the new role in their data.
+6. ``aiworkforce remove TERM... --data F``               (the same contribution taken back out: delete-and-rederive
+   on the joined store; the baseline has no ``remove``, so the module is restored by hand and the next query
+   recomputes), then the query again, whose rows must be those of phase 3.
 
 Every command runs with ``XDG_CACHE_HOME`` in a temporary folder. The answers of both versions are compared (the
 violations found, the query rows). Prints one table per size, the growth exponent of each phase between sizes, the
@@ -38,7 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 BASELINE_COMMIT = "c0b9431"
 QUERY = "roles-by-layer"
 CONTRIBUTION = ROOT / "examples" / "contributions" / "ai-red-teamer.ttl"
-PHASES = ("validate", "reason", "first query", "warm query", "add + query")
+#: the terms CONTRIBUTION merges, taken back out by phase 6
+REMOVED = ("role:ai-red-teamer", "skill:adversarial-prompting", "concern:model-jailbreaking")
+PHASES = ("validate", "reason", "first query", "warm query", "add + query", "remove + query")
 #: issue 15's targets at 1M triples (seconds; MiB)
 TARGETS = {"validate": 20.0, "first query": 45.0, "warm query": 0.5, "add": 2.0, "rss": 2048.0, "growth": 1.05}
 
@@ -67,7 +72,7 @@ def run(tree: Path, args: list[str], env: dict[str, str], stdout=subprocess.DEVN
 
 
 def user_path(tree: Path, data: Path, work: Path) -> dict:
-    """The five phases for the checkout ``tree`` on ``data``; answers are kept for comparison."""
+    """The six phases for the checkout ``tree`` on ``data``; answers are kept for comparison."""
     work.mkdir(parents=True)
     kb = work / "ontology"
     shutil.copytree(tree / "ontology", kb)
@@ -88,26 +93,45 @@ def user_path(tree: Path, data: Path, work: Path) -> dict:
     with (work / "rows.json").open("wb") as handle:
         out["first query"] = run(tree, query, warm, stdout=handle)
     out["warm query"] = run(tree, query, warm)
-    add = ["add", str(CONTRIBUTION)]
-    if "--data" in subprocess.run([sys.executable, "-m", "aiworkforce", "add", "--help"], capture_output=True,
-                                  text=True, env={**env, "PYTHONPATH": str(tree / "src")}).stdout:
-        add += ["--data", str(data)]
-    added = run(tree, add, warm)
+    def takes_data(command: str) -> bool:
+        helped = subprocess.run([sys.executable, "-m", "aiworkforce", command, "--help"], capture_output=True,
+                                text=True, env={**env, "PYTHONPATH": str(tree / "src")})
+        return helped.returncode == 0 and "--data" in helped.stdout
+
+    added = run(tree, ["add", str(CONTRIBUTION), *(["--data", str(data)] if takes_data("add") else [])], warm)
     with (work / "rows-after-add.json").open("wb") as handle:
         after = run(tree, query, warm, stdout=handle)
     out["add"] = added
     out["add + query"] = (added[0] + after[0], max(added[1], after[1]), added[2] + after[2])
+    if takes_data("remove"):
+        removed = run(tree, ["remove", *REMOVED, "--data", str(data)], warm)
+    else:  # no `remove --data`: the user restores the module by hand, and the next query recomputes
+        start = time.monotonic()
+        (kb / "contributions.ttl").unlink(missing_ok=True)
+        if (tree / "ontology" / "contributions.ttl").exists():
+            shutil.copy2(tree / "ontology" / "contributions.ttl", kb / "contributions.ttl")
+        removed = (time.monotonic() - start, 0.0, 0.0)
+    with (work / "rows-after-remove.json").open("wb") as handle:
+        again = run(tree, query, warm, stdout=handle)
+    out["remove"] = removed
+    out["remove + query"] = (removed[0] + again[0], max(removed[1], again[1]), removed[2] + again[2])
     try:
         found = json.loads(report.read_text())
         out["violations"] = sum(1 for r in found.get("shacl", ()) if r.get("severity") == "Violation")
     except ValueError:
         out["violations"] = None
-    rows = json.loads((work / "rows.json").read_text())
-    out["rows"] = sorted(json.dumps(r, sort_keys=True) for r in rows.get("results", {}).get("bindings", rows)
-                         ) if isinstance(rows, dict) else sorted(json.dumps(r, sort_keys=True) for r in rows)
+    out["rows"] = _rows(work / "rows.json")
     after_rows = (work / "rows-after-add.json").read_text()
     out["sees contribution"] = "ai-red-teamer" in after_rows
+    out["back to the first rows"] = _rows(work / "rows-after-remove.json") == _rows(work / "rows.json")
     return out
+
+
+def _rows(path: Path) -> list[str]:
+    rows = json.loads(path.read_text())
+    if isinstance(rows, dict):
+        rows = rows.get("results", {}).get("bindings", rows)
+    return sorted(json.dumps(r, sort_keys=True) for r in rows)
 
 
 def baseline_tree(spec: str | None, work: Path) -> Path | None:
@@ -150,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                   f" before, {load()} after")
             print(f"{'phase':<14}{'this s':>9}{'CPU s':>8}{'RSS MiB':>9}"
                   + (f"{'baseline s':>12}{'CPU s':>8}{'RSS MiB':>9}" if prev else ""))
-            for phase in (*PHASES, "add"):
+            for phase in (*PHASES, "add", "remove"):
                 line = f"{phase:<14}{this[phase][0]:>9.2f}{this[phase][2]:>8.2f}{this[phase][1]:>9.0f}"
                 if prev:
                     line += f"{prev[phase][0]:>12.2f}{prev[phase][2]:>8.2f}{prev[phase][1]:>9.0f}"
@@ -161,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
                                                         if prev else ""))
             print(f"the query sees the added contribution: {this['sees contribution']}"
                   + (f" (baseline {prev['sees contribution']})" if prev else ""))
+            print(f"after remove, the query's rows are those before add: {this['back to the first rows']}"
+                  + (f" (baseline {prev['back to the first rows']})" if prev else ""))
         sizes = sorted(results["sizes"])
         if len(sizes) > 1:
             lo, hi = sizes[0], sizes[-1]

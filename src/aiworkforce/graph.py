@@ -110,27 +110,35 @@ class KnowledgeGraph:
 
         return find_entry(self.key)
 
-    def extend(self, previous, triples) -> None:
+    def update(self, previous, *, added=(), removed=()) -> None:
         """Build this graph's cached closure from ``previous`` (the cached closure of the same data joined with the
-        knowledge base before ``triples``, rdflib triples, were added to it) by incremental reasoning; recompute
-        it in full when ``previous`` is None or holds no store, or the change cannot be applied incrementally."""
+        knowledge base before the change) by incremental reasoning: ``added`` and ``removed`` are the rdflib
+        triples the knowledge base gained and lost. A removed triple that a data file, or the knowledge base,
+        still asserts stays. Recomputes in full when ``previous`` is None or holds no store, or the change
+        cannot be applied incrementally (it touches the schema or blank nodes)."""
         from aiworkforce.query.engines import INFERRED_GRAPH
         from aiworkforce.reasoning import incremental
         from aiworkforce.reasoning.cache import cached_closure
 
-        triples = list(triples)
+        if previous is None or previous.store is None or not self.data:
+            self.closure(rebuild=True)
+            return
+        added, removed = list(added), list(removed)
+        if removed:
+            from aiworkforce.reasoning.pipeline import still_asserted
+
+            kept = still_asserted(self.data, removed)
+            removed = [t for t in removed if t not in kept]
 
         def build(folder: Path) -> None:
             try:
-                incremental.extend_entry(previous.store, folder, triples, inferred_graph=INFERRED_GRAPH)
+                incremental.update_entry(previous.store, folder, added=added, removed=removed,
+                                         inferred_graph=INFERRED_GRAPH)
             except incremental.NotIncremental:
                 for child in folder.iterdir():
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
                 self._build(folder)
 
-        if previous is None or previous.store is None or not self.data:
-            self.closure(rebuild=True)
-            return
         self._closure = cached_closure(self.key, build, rebuild=True)
         self._engines.clear()
 

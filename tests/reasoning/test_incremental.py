@@ -4,17 +4,19 @@ gives exactly the store a full recomputation gives, also when the new triples se
 from __future__ import annotations
 
 import importlib.util
+import random
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph
 
 from conftest import ROOT
 
 from aiworkforce.query.engines import INFERRED_GRAPH
-from aiworkforce.reasoning.incremental import NotIncremental, extend_store
+from aiworkforce.reasoning.incremental import NotIncremental, _rdflib, extend_store, shrink_store
 from aiworkforce.reasoning.pipeline import STORE, load_data_store, persist_owned, reason_store
+from aiworkforce.reasoning.rules import is_schema_triple
 
 PREFIXES = """
 @prefix aiw: <https://w3id.org/aiworkforce/ontology#> .
@@ -103,47 +105,69 @@ def test_schema_changes_are_refused_so_the_caller_recomputes():
     assert len(store) == before, "nothing is changed"
 
 
-def test_add_with_data_updates_the_cached_store_as_a_full_recomputation_would(files, tmp_path, monkeypatch, capsys):
-    """The user's path: ``query --data``, then ``add CONTRIBUTION --data``. The joined graph's cached store is
-    updated incrementally (the full build is never called) and equals the store a fresh full build gives; the
-    closure of the knowledge base alone is left to the first command that needs it."""
+@pytest.fixture()
+def user(tmp_path, monkeypatch):
+    """A copy of the knowledge base and a private cache, as the commands see them; yields a function that
+    returns the store a fresh full build of the knowledge base joined with its argument gives."""
     import shutil
 
-    import aiworkforce.reasoning.pipeline as pipeline
-    from aiworkforce.cli import main
     from aiworkforce.graph import KnowledgeGraph
     from aiworkforce.rdf.resources import data_dir
 
-    data, _ = files
-    kb = tmp_path / "ontology"
-    shutil.copytree(ROOT / "ontology", kb)
-    monkeypatch.setenv("AIWORKFORCE_ONTOLOGY_DIR", str(kb))
+    shutil.copytree(ROOT / "ontology", tmp_path / "ontology")
+    monkeypatch.setenv("AIWORKFORCE_ONTOLOGY_DIR", str(tmp_path / "ontology"))
     monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(tmp_path / "cache"))
     data_dir.cache_clear()
-    try:
-        assert main(["query", "roles-by-layer", "--data", str(data), "-f", "json"]) == 0
-        with monkeypatch.context() as patched:
-            def full_build(*args, **kwargs):
-                raise AssertionError("add --data recomputed the joined graph instead of updating it")
 
-            patched.setattr(pipeline, "write_data_store", full_build)
-            contribution = ROOT / "examples" / "contributions" / "ai-red-teamer.ttl"
-            assert main(["add", str(contribution), "--data", str(data)]) == 0
-        updated = KnowledgeGraph([data]).cached()
-        assert updated is not None and updated.store is not None
-        assert KnowledgeGraph().cached() is None  # the knowledge base alone: built on first use
+    def full_build(data: Path):
         monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(tmp_path / "fresh"))
         full = KnowledgeGraph([data])
         full.closure()
-        got, want = ox.Store.read_only(str(updated.store)), ox.Store.read_only(str(full.cached().store))
-        for graph in (ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH)):
-            assert _split(_graph(got, graph)) == _split(_graph(want, graph))
-        red_teamer = ox.NamedNode("https://w3id.org/aiworkforce/role/ai-red-teamer")
-        assert any(True for _ in got.quads_for_pattern(red_teamer, None, None, ox.NamedNode(INFERRED_GRAPH)))
-        assert main(["query", "roles-by-layer", "-f", "json"]) == 0  # the knowledge base alone, built now
-        assert "ai-red-teamer" in capsys.readouterr().out
-    finally:
-        data_dir.cache_clear()
+        return ox.Store.read_only(str(full.cached().store))
+
+    yield full_build
+    data_dir.cache_clear()
+
+
+def _updated_only(monkeypatch, *commands: list[str]) -> object:
+    """Run the commands with the full build of a joined graph patched to fail (so they prove they updated the cached
+    store incrementally); the cached store of the joined graph afterwards, opened."""
+    import aiworkforce.reasoning.pipeline as pipeline
+    from aiworkforce.cli import main
+    from aiworkforce.graph import KnowledgeGraph
+
+    def full_build(*args, **kwargs):
+        raise AssertionError("the joined graph was recomputed instead of updated")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "write_data_store", full_build)
+        for command in commands:
+            assert main(command) == 0
+    data = Path(commands[-1][commands[-1].index("--data") + 1])
+    updated = KnowledgeGraph([data]).cached()
+    assert updated is not None and updated.store is not None
+    return ox.Store.read_only(str(updated.store))
+
+
+CONTRIBUTION = ROOT / "examples" / "contributions" / "ai-red-teamer.ttl"
+
+
+def test_add_with_data_updates_the_cached_store_as_a_full_recomputation_would(files, user, monkeypatch, capsys):
+    """The user's path: ``query --data``, then ``add CONTRIBUTION --data``. The joined graph's cached store is
+    updated incrementally (the full build is never called) and equals the store a fresh full build gives; the
+    closure of the knowledge base alone is left to the first command that needs it."""
+    from aiworkforce.cli import main
+    from aiworkforce.graph import KnowledgeGraph
+
+    data, _ = files
+    assert main(["query", "roles-by-layer", "--data", str(data), "-f", "json"]) == 0
+    got = _updated_only(monkeypatch, ["add", str(CONTRIBUTION), "--data", str(data)])
+    assert KnowledgeGraph().cached() is None  # the knowledge base alone: built on first use
+    _same(got, user(data))
+    red_teamer = ox.NamedNode("https://w3id.org/aiworkforce/role/ai-red-teamer")
+    assert any(True for _ in got.quads_for_pattern(red_teamer, None, None, ox.NamedNode(INFERRED_GRAPH)))
+    assert main(["query", "roles-by-layer", "-f", "json"]) == 0  # the knowledge base alone, built now
+    assert "ai-red-teamer" in capsys.readouterr().out
 
 
 def test_a_restriction_fires_incrementally_without_memberships_in_the_anonymous_class(tmp_path):
@@ -167,3 +191,86 @@ ex:Tagged a owl:Class ; rdfs:subClassOf [ a owl:Restriction ; owl:onProperty ex:
     assert ox.Quad(x, p, v) in store  # the restriction did fire
     for graph in (ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH)):
         assert _split(_graph(store, graph)) == _split(_graph(full, graph))
+
+
+# -- delete and rederive -----------------------------------------------------------------------------------------
+
+
+def _same(store, full) -> None:
+    """The two stores hold the same closure and the same inferred triples (blank nodes are counted only)."""
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    assert _split(_graph(store, ox.DefaultGraph())) == _split(_graph(full, ox.DefaultGraph()))
+    assert _graph(store, inferred) == _graph(full, inferred)
+    assert {g.value for g in store.named_graphs()} == {INFERRED_GRAPH}, "no bookkeeping graph is left"
+
+
+def test_removal_equals_full_recomputation(files, tmp_path):
+    """Taking ADDED back out of the store of data + ADDED gives the store of the data alone: its chains are undone,
+    and the triple ADDED asserted that the data alone implies goes back to being inferred."""
+    data, added = files
+    store = _reasoned([data, added], tmp_path / "before")
+    lost = shrink_store(store, Graph().parse(added), inferred_graph=INFERRED_GRAPH)
+    _same(store, _reasoned([data], tmp_path / "full"))
+    kept = (ox.NamedNode("https://w3id.org/aiworkforce/role/esco-role-03"),
+            ox.NamedNode("https://w3id.org/aiworkforce/ontology#requiresSkill"),
+            ox.NamedNode("https://w3id.org/aiworkforce/skill/esco-skill-12"))
+    assert ox.Quad(*kept, ox.NamedNode(INFERRED_GRAPH)) in store, "asserted, removed, and still implied"
+    assert lost > 30
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_removing_any_data_triples_equals_full_recomputation(files, tmp_path, seed):
+    """Random assertions of the generated data (memberships, skills, hierarchies, overlaps...) taken out: many of
+    them, or what they implied, still follow another way (a domain types a role again, an essential skill implies
+    the skill again), which only the rederivation puts back."""
+    data, _ = files
+    asserted = Graph().parse(data)
+    candidates = sorted(t for t in asserted if not is_schema_triple(*t) and not any(isinstance(x, BNode) for x in t))
+    gone = random.Random(seed).sample(candidates, 80)
+    rest = tmp_path / "rest.nt"
+    rest.write_text((asserted - Graph().parse(data=_nt(gone), format="nt")).serialize(format="nt"), encoding="utf-8")
+    store = _reasoned([data], tmp_path / "before")
+    before = _graph(store, ox.DefaultGraph())
+    lost = shrink_store(store, gone, inferred_graph=INFERRED_GRAPH)
+    _same(store, _reasoned([rest], tmp_path / "full"))
+    assert lost == len(before) - len(_graph(store, ox.DefaultGraph())) > 0
+
+
+def _nt(triples) -> str:
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
+
+
+def test_removing_what_the_store_does_not_assert_changes_nothing(files, tmp_path):
+    """An inferred triple, or one the store never held, is not an assertion to take back: nothing changes."""
+    data, _ = files
+    store = _reasoned([data], tmp_path / "before")
+    before = {graph: _graph(store, graph) for graph in (ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH))}
+    inferred = next(iter(_graph(store, ox.NamedNode(INFERRED_GRAPH))))
+    never = Graph().parse(data=PREFIXES + "role:nobody aiw:inLayer layer:security .", format="turtle")
+    assert shrink_store(store, [*never, tuple(_rdflib(x) for x in inferred)], inferred_graph=INFERRED_GRAPH) == 0
+    assert {graph: _graph(store, graph) for graph in before} == before
+
+
+def test_remove_with_data_updates_the_cached_store_as_a_full_recomputation_would(files, user, tmp_path, monkeypatch):
+    """The user's path: ``query --data``, ``add CONTRIBUTION --data``, then ``remove TERM... --data``. Neither
+    recomputes the joined graph, and the store afterwards equals a fresh full build. The data file itself asserts
+    one of the contribution's statements, which therefore stays, as an assertion."""
+    from aiworkforce.cli import main
+
+    source, _ = files
+    data = tmp_path / "data.ttl"
+    shared = "<https://w3id.org/aiworkforce/role/ai-red-teamer> <https://w3id.org/aiworkforce/ontology#inLayer> " \
+             "<https://w3id.org/aiworkforce/layer/security> .\n"
+    data.write_text(source.read_text(encoding="utf-8") + shared, encoding="utf-8")
+    assert main(["query", "roles-by-layer", "--data", str(data), "-f", "json"]) == 0
+    got = _updated_only(monkeypatch, ["add", str(CONTRIBUTION), "--data", str(data)],
+                        ["remove", "ai-red-teamer", "adversarial-prompting", "concern:model-jailbreaking",
+                         "--data", str(data)])
+    _same(got, user(data))
+    red_teamer = ox.NamedNode("https://w3id.org/aiworkforce/role/ai-red-teamer")
+    in_layer = ox.NamedNode("https://w3id.org/aiworkforce/ontology#inLayer")
+    security = ox.NamedNode("https://w3id.org/aiworkforce/layer/security")
+    assert ox.Quad(red_teamer, in_layer, security) in got, "the data's own statement stays"
+    assert ox.Quad(red_teamer, in_layer, security, ox.NamedNode(INFERRED_GRAPH)) not in got, "as an assertion"
+    adversarial = ox.NamedNode("https://w3id.org/aiworkforce/skill/adversarial-prompting")
+    assert not any(True for _ in got.quads_for_pattern(adversarial, None, None)), "the contributed skill is gone"

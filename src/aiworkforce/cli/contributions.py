@@ -75,6 +75,9 @@ def remove(
     force: Annotated[bool, typer.Option("--force", help="Also delete other contributed terms' statements that "
                                                         "point at them (never the core's).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and say what would be removed; write nothing.")] = False,
+    data: Annotated[Optional[list[Path]], typer.Option(
+        "--data", help="Data files you query the knowledge base joined with (query --data): their cached reasoned "
+                       "graph is updated incrementally (delete and rederive), so the next query --data is fast.")] = None,
 ) -> None:
     """Take contributions merged with `add` back out of the knowledge base, atomically.
 
@@ -83,7 +86,7 @@ def remove(
     """
     from aiworkforce.contributions.remove import remove_contributions
 
-    result = remove_contributions(terms, into=into, force=force, dry_run=dry_run)
+    result = remove_contributions(terms, into=into, force=force, dry_run=dry_run, data=data or ())
     for statement in result.detached:
         typer.echo(f"{'would also delete' if result.dry_run else 'also deleted'}: {statement}", err=True)
     n = len(result.terms)

@@ -85,7 +85,7 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None,
         merged += report.contributed
         write_atomic(module, render_module(merged))
         if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
-            KnowledgeGraph(data).extend(previous, new)
+            KnowledgeGraph(data).update(previous, added=new)
         elif folder.resolve() == shipped.resolve():
             KnowledgeGraph().closure()
     return MergeResult(module, report.terms, len(merged) - before, report)

@@ -11,10 +11,14 @@ point at, is refused (exit 2) and nothing is written.
   another role's ``overlaps:``). A term that a core module points at can never be removed: the core is edited by
   hand, not by ``remove``.
 * ``dry_run``: check everything and say what would be removed, but write nothing.
+* ``data``: the files the knowledge base is queried joined with (``query --data``): the cached reasoned store of
+  that join is updated incrementally, by delete-and-rederive (:func:`~aiworkforce.reasoning.incremental.shrink_store`),
+  as ``add --data`` updates it for additions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,15 +77,18 @@ def _contributed_term(text: str, contributed: Graph, core) -> URIRef:
 
 
 def remove_contributions(terms: list[str], *, into: Path | None = None, force: bool = False,
-                         dry_run: bool = False) -> RemovalResult:
+                         dry_run: bool = False, data: Sequence[str | Path] = ()) -> RemovalResult:
     """Remove the contributed ``terms`` from the contributions module of ``into`` (default: the packaged
-    ontology folder), atomically; see the module's docstring for ``force`` and ``dry_run``."""
+    ontology folder), atomically; see the module's docstring for ``force``, ``dry_run`` and ``data``."""
     if not terms:
         raise UsageError("no terms given", hint="aiworkforce remove TERM... (a title, slug, CURIE or IRI)")
     shipped = data_dir("ontology")
     folder = Path(into) if into is not None else shipped
     if not sorted(folder.glob("*.ttl")):
         raise UsageError(f"{folder} holds no knowledge-base modules (*.ttl)", hint="point --into at an ontology folder")
+    if data and folder.resolve() != shipped.resolve():
+        raise UsageError("--data updates the cached graph of the knowledge base the commands read, not of --into",
+                         hint="drop --data, or point AIWORKFORCE_ONTOLOGY_DIR at the folder instead of --into")
     module = folder / MODULE
     with folder_lock(folder, what="another `aiworkforce add` or `remove`"):
         contributed = parse_file(module) if module.exists() else Graph()
@@ -111,11 +118,15 @@ def remove_contributions(terms: list[str], *, into: Path | None = None, force: b
                     drop.add(triple)
         remaining = contributed - drop
         if not dry_run:
+            joined = KnowledgeGraph(data) if data else None
+            previous = joined.cached() if joined else None  # keyed by the knowledge base before the removal
             if len(remaining):
                 write_atomic(module, render_module(remaining))
             elif module.exists():
                 module.unlink()  # back to a knowledge base without contributions, as before the first `add`
-            if folder.resolve() == shipped.resolve():
+            if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
+                KnowledgeGraph(data).update(previous, removed=drop)
+            elif folder.resolve() == shipped.resolve():
                 KnowledgeGraph().closure()
     detached = tuple(f"{_curie(s)} {_curie(p)} {_curie(o)}" for s, p, o in pointing)
     return RemovalResult(module, tuple(sorted(_curie(t) for t in removed)), len(drop), detached, dry_run)

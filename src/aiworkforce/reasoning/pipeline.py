@@ -9,7 +9,7 @@ into progress bars on a terminal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from aiworkforce.rdf.formats import by_suffix
 from aiworkforce.rdf.load import read_text, refuse_remote_contexts, refuse_xml_entities
 from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
-from aiworkforce.rdf.terms import from_oxigraph, to_rdflib
+from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 from aiworkforce.reasoning.closure import ReasoningResult, reason, rules_store
 from aiworkforce.reasoning.reference import is_noise
 from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturate, saturation, skolem_nodes, unskolem
@@ -70,10 +70,30 @@ def load_data_store(data: Sequence[str | Path] = (), *, progress: Progress = _qu
         try:
             store.bulk_load(path=str(path), format=_format(path), to_graph=ox.DefaultGraph())
         except (SyntaxError, ValueError) as exc:
-            line = getattr(exc, "lineno", None)
-            raise InputError(f"cannot be parsed: {exc}", path=path, line=line) from None
+            raise _unparsable(exc, path) from None
     progress("load", len(files), len(files))
     return store
+
+
+def still_asserted(data: Sequence[str | Path], triples: Iterable) -> set:
+    """The rdflib ``triples`` that the shipped knowledge graph or the ``data`` files assert, read as
+    :func:`load_data_store` reads them (one streaming pass over each file, nothing kept but the matches)."""
+    wanted = {tuple(to_oxigraph(from_rdflib(x)) for x in t): t for t in triples}
+    found = set()
+    for path in [*data_files("ontology"), *(Path(p) for p in data)] if wanted else ():
+        _refuse_unsafe(path)
+        try:
+            for quad in ox.parse(path=str(path), format=_format(path)):
+                triple = wanted.get((quad.subject, quad.predicate, quad.object))
+                if triple is not None:
+                    found.add(triple)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise _unparsable(exc, path) from None
+    return found
+
+
+def _unparsable(exc: Exception, path: Path) -> InputError:
+    return InputError(f"cannot be parsed: {exc}", path=path, line=getattr(exc, "lineno", None))
 
 
 def _refuse_unsafe(path: Path) -> None:
