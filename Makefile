@@ -34,7 +34,7 @@ demo: $(VENV)/.installed
 # two share nothing, and run one after the other they were a fifth of a fresh `make test`.
 test: | $(BIN)/python
 	tools/vendor-yasgui.sh
-	{ tools/ensure-browser.sh && tools/ensure-docs-tools.sh; } & tools=$$!; \
+	{ tools/ensure-browser.sh && tools/ensure-docs-tools.sh && tools/ensure-virtuoso.sh; } & tools=$$!; \
 	  $(MAKE) --no-print-directory $(VENV)/.installed-test; installed=$$?; \
 	  wait $$tools && [ $$installed -eq 0 ]
 	$(BIN)/python -m pytest -n auto --dist worksteal

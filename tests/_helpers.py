@@ -5,8 +5,12 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import re
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -85,3 +89,39 @@ def grlc_venv() -> Path:
             subprocess.run([str(python), "-m", "pip", "install", "--quiet", "grlc"], check=True, timeout=900)
             done.touch()
     return python
+
+
+# -- servers the tests start (tests/query/test_remote.py: Oxigraph, tests/query/test_virtuoso.py: Virtuoso) ---------
+
+
+def free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on now (another process may take it before it is used)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_answers(url: str, process: subprocess.Popen, seconds: float = 15.0) -> bool:
+    """Whether ``url`` answers HTTP 200 within ``seconds``, while ``process`` (the server) runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=1) as answer:
+                if answer.status == 200:
+                    return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.05)
+    return False
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server the tests started: SIGTERM, then SIGKILL after 5 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)

@@ -14,15 +14,13 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _helpers import list_columns, normalised
+from _helpers import free_port, list_columns, normalised, stop, wait_until_answers
 
 from aiworkforce.graph import RemoteGraph
 from aiworkforce.query.catalogue import catalogue
@@ -62,34 +60,8 @@ def oxigraph_binary() -> str:
     return found
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until_up(base: str, process: subprocess.Popen, seconds: float = 15.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            return False
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1) as answer:
-                if answer.status == 200:
-                    return True
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.05)
-    return False
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+    return wait_until_answers(f"{base}/query?query=ASK%7B%7D", process, seconds)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
 """Push the reasoned graph to a SPARQL 1.1 Graph Store.
 
 :func:`push` uploads the reasoned graph (the cached closure) or the asserted graph with the SPARQL 1.1 Graph Store
-HTTP Protocol: ``PUT {store}?default`` or ``PUT {store}?graph=IRI``, as N-Triples.
+HTTP Protocol: ``PUT {store}?default`` or ``PUT {store}?graph=IRI``, as N-Triples. Credentials in the URL
+(``http://user:password@host/...``) go as HTTP Basic, or as Digest to a store that asks for it (Virtuoso's
+``/sparql-graph-crud-auth``, which also keeps no default graph: push there with ``graph``).
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ class PushResult:
     status: int  # HTTP status of the store's answer (200, 201 or 204)
 
 
+#: Hints for a store's refusals. Virtuoso's anonymous Graph Store (``/sparql-graph-crud``) may not write (HTTP 403);
+#: its ``/sparql-graph-crud-auth`` takes a user's credentials.
+_REFUSED = {403: "the store does not let this user write there: give the credentials of one who may "
+                 "(Virtuoso: http://dba:PASSWORD@HOST:8890/sparql-graph-crud-auth)"}
+#: A store may keep no default graph of its own: Virtuoso's Graph Store answers ``PUT ?default`` with HTTP 500.
+_NO_DEFAULT_GRAPH = {
+    code: "a store without a writable default graph (Virtuoso) refuses ?default: push to a named graph with "
+          "--graph IRI" for code in (400, 405, 500, 501)
+}
+
+
 def graph_store_url(store_url: str, graph: str | None = None) -> str:
     """The Graph Store Protocol URL of the default graph (``?default``) or of the named graph ``graph``."""
     check_url(store_url, what="Graph Store URL")
@@ -61,5 +74,6 @@ def push(source: KnowledgeGraph, store_url: str, *, graph: str | None = None, in
         request, timeout=timeout, what="push",
         hint="check that the URL is a SPARQL 1.1 Graph Store endpoint (Oxigraph: http://HOST:PORT/store) "
              "that accepts writes",
+        status_hints={**_REFUSED, **(_NO_DEFAULT_GRAPH if graph is None else {})},
     )
     return PushResult(_shown(url), graph, inferred, triples, len(body), status)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from aiworkforce.errors import RemoteError, UsageError  # noqa: F401 - RemoteError is part of this module's interface
 from aiworkforce.query.results import QueryResult
 from aiworkforce.query.safety import check_query, strip_lexical
+from aiworkforce.query.transport import open_request
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term, from_oxigraph
 
@@ -205,7 +206,9 @@ def _shown(url: str) -> str:
 
 
 def _with_credentials(url: str, headers: dict[str, str]) -> tuple[str, dict[str, str]]:
-    """``url`` without ``user:password@``, and ``headers`` with the matching HTTP Basic authorisation."""
+    """``url`` without ``user:password@``, and ``headers`` with the matching HTTP Basic authorisation (a server that
+    answers with a Digest challenge instead, as Virtuoso's ``/sparql-graph-crud-auth`` does, gets them as Digest:
+    see :func:`_open`)."""
     parts = urllib.parse.urlsplit(url)
     if "@" not in parts.netloc:
         return url, headers
@@ -227,11 +230,13 @@ def _user_agent() -> str:
         return "aiworkforce"
 
 
-def _request(request: urllib.request.Request, *, timeout: float, what: str, hint: str) -> tuple[int, str, bytes]:
-    """Send ``request``; return (status, content type, body) or raise :class:`RemoteError`."""
+def _request(request: urllib.request.Request, *, timeout: float, what: str, hint: str,
+             status_hints: Mapping[int, str] | None = None) -> tuple[int, str, bytes]:
+    """Send ``request``; return (status, content type, body) or raise :class:`RemoteError` (with ``status_hints``,
+    the caller's hints for some HTTP error codes, before the general ones)."""
     where = _shown(request.full_url)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with open_request(request, timeout, where=where) as response:
             body = response.read(MAX_RESPONSE_BYTES + 1)
             if len(body) > MAX_RESPONSE_BYTES:
                 raise RemoteError(f"{what}: the answer of {where} is larger than {MAX_RESPONSE_BYTES:,} bytes",
@@ -242,7 +247,9 @@ def _request(request: urllib.request.Request, *, timeout: float, what: str, hint
         detail = _error_text(exc)
         raise RemoteError(
             f"{what}: {where} answered HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else ""),
-            hint=_STATUS_HINTS.get(exc.code) or ("the server failed: try again later" if exc.code >= 500 else hint),
+            hint=(status_hints or {}).get(exc.code)
+            or (_REFUSED_CREDENTIALS if exc.code == 401 and request.has_header("Authorization") else None)
+            or _STATUS_HINTS.get(exc.code) or ("the server failed: try again later" if exc.code >= 500 else hint),
         ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
@@ -266,14 +273,21 @@ _STATUS_HINTS = {
 }
 
 
+_REFUSED_CREDENTIALS = "the server refuses the user name and password given in the URL: check them"
+
+
 def _timeout(what: str, where: str, timeout: float) -> RemoteError:
     return RemoteError(f"{what}: {where} did not answer within {timeout:g} s",
                        hint="try again later, or allow longer with --timeout" if what == "push"
                        else "try again later, or add a LIMIT to the query; the server may be busy")
 
 
+_PREFORMATTED = re.compile(r"<(xmp|pre)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def _error_text(exc: urllib.error.HTTPError) -> str:
-    """The first line of an error answer, short and printable."""
+    """The first line of an error answer, short and printable (of an HTML page, only the first line of its
+    ``<xmp>`` or ``<pre>`` element, where Virtuoso writes the reason: other markup says nothing in one line)."""
     try:
         raw = exc.read(2000)
     except Exception:  # noqa: BLE001 - the error body is optional detail
@@ -281,8 +295,13 @@ def _error_text(exc: urllib.error.HTTPError) -> str:
     finally:
         exc.close()
     text = raw.decode("utf-8", "replace").strip()
-    if text.lstrip().startswith("<"):  # an HTML error page says nothing useful in one line
-        return ""
+    if text.lstrip().startswith("<"):
+        found = _PREFORMATTED.search(text)
+        if found is None:
+            return ""
+        import html
+
+        text = html.unescape(found.group(2)) if found.group(1).lower() == "pre" else found.group(2)
     line = next((part.strip() for part in text.splitlines() if part.strip()), "")
     line = "".join(c if c.isprintable() else " " for c in line)
     return line[:300]
@@ -321,7 +340,7 @@ class RemoteEngine:
                  "holding the reasoned graph (aiworkforce push)",
         )
         if form in ("SELECT", "ASK"):
-            return _parse_json_results(body, ctype, self.endpoint)
+            return _parse_json_results(body, ctype, self.endpoint, ask=form == "ASK")
         return _parse_triples(body, ctype, self.endpoint)
 
 
@@ -330,7 +349,12 @@ def _bad_answer(endpoint: str, why: str) -> RemoteError:
                        hint="check that the URL is a SPARQL 1.1 query endpoint (Oxigraph: http://HOST:PORT/query)")
 
 
-def _parse_json_results(body: bytes, ctype: str, endpoint: str) -> QueryResult:
+#: Virtuoso 7 answers an ASK query with SELECT results of this one variable: a row holding 1 for true, no row (or 0)
+#: for false.
+_VIRTUOSO_ASK = "__ASK_RETVAL"
+
+
+def _parse_json_results(body: bytes, ctype: str, endpoint: str, *, ask: bool = False) -> QueryResult:
     if ctype not in (SPARQL_JSON, "application/json"):
         raise _bad_answer(endpoint, f"answered {ctype or 'without a content type'}, not SPARQL JSON results")
     try:
@@ -348,6 +372,10 @@ def _parse_json_results(body: bytes, ctype: str, endpoint: str) -> QueryResult:
         )
     except (KeyError, TypeError, AttributeError):
         raise _bad_answer(endpoint, "answered JSON that is not SPARQL results") from None
+    if ask:
+        if variables != (_VIRTUOSO_ASK,) or len(rows) > 1 or any(r[0] is None or r[0].number is None for r in rows):
+            raise _bad_answer(endpoint, "answered an ASK query without a boolean")
+        return QueryResult("ask", boolean=bool(rows) and rows[0][0].number != 0)
     return QueryResult("select", variables, rows)
 
 
