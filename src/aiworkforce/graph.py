@@ -115,13 +115,14 @@ class KnowledgeGraph:
         knowledge base before the change) by incremental reasoning: ``added`` and ``removed`` are the rdflib
         triples the knowledge base gained and lost. A removed triple that a data file, or the knowledge base,
         still asserts stays. Recomputes in full when ``previous`` is None or holds no store, or the change
-        cannot be applied incrementally (it touches the schema or blank nodes)."""
+        cannot be applied incrementally (it touches the schema or blank nodes). When the cache already holds this
+        graph's closure (the knowledge base is back to a state queried before), it is used as it is."""
         from aiworkforce.query.engines import INFERRED_GRAPH
         from aiworkforce.reasoning import incremental
         from aiworkforce.reasoning.cache import cached_closure
 
         if previous is None or previous.store is None or not self.data:
-            self.closure(rebuild=True)
+            self.closure()
             return
         added, removed = list(added), list(removed)
         if removed:
@@ -139,7 +140,7 @@ class KnowledgeGraph:
                     shutil.rmtree(child) if child.is_dir() else child.unlink()
                 self._build(folder)
 
-        self._closure = cached_closure(self.key, build, rebuild=True)
+        self._closure = cached_closure(self.key, build)
         self._engines.clear()
 
     def _build(self, folder: Path) -> None:

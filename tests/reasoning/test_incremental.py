@@ -251,26 +251,58 @@ def test_removing_what_the_store_does_not_assert_changes_nothing(files, tmp_path
     assert {graph: _graph(store, graph) for graph in before} == before
 
 
+def _with_shared_statement(source: Path, folder: Path) -> Path:
+    """The generated data plus one statement the example contribution makes too (the red teamer's layer)."""
+    data = folder / "data.ttl"
+    data.write_text(source.read_text(encoding="utf-8") + f"<{RED_TEAMER.value}> <{IN_LAYER.value}> <{SECURITY.value}> .\n",
+                    encoding="utf-8")
+    return data
+
+
+RED_TEAMER = ox.NamedNode("https://w3id.org/aiworkforce/role/ai-red-teamer")
+IN_LAYER = ox.NamedNode("https://w3id.org/aiworkforce/ontology#inLayer")
+SECURITY = ox.NamedNode("https://w3id.org/aiworkforce/layer/security")
+
+
 def test_remove_with_data_updates_the_cached_store_as_a_full_recomputation_would(files, user, tmp_path, monkeypatch):
-    """The user's path: ``query --data``, ``add CONTRIBUTION --data``, then ``remove TERM... --data``. Neither
-    recomputes the joined graph, and the store afterwards equals a fresh full build. The data file itself asserts
-    one of the contribution's statements, which therefore stays, as an assertion."""
+    """The user's path: ``query --data``, ``add CONTRIBUTION --data``, then ``remove ROLE --data`` (the skill and
+    the concern the contribution also brought stay: a knowledge base never queried before). Neither recomputes the
+    joined graph, and the store afterwards equals a fresh full build. The data file itself asserts one of the
+    role's statements, which therefore stays, as an assertion."""
     from aiworkforce.cli import main
 
-    source, _ = files
-    data = tmp_path / "data.ttl"
-    shared = "<https://w3id.org/aiworkforce/role/ai-red-teamer> <https://w3id.org/aiworkforce/ontology#inLayer> " \
-             "<https://w3id.org/aiworkforce/layer/security> .\n"
-    data.write_text(source.read_text(encoding="utf-8") + shared, encoding="utf-8")
+    data = _with_shared_statement(files[0], tmp_path)
     assert main(["query", "roles-by-layer", "--data", str(data), "-f", "json"]) == 0
     got = _updated_only(monkeypatch, ["add", str(CONTRIBUTION), "--data", str(data)],
-                        ["remove", "ai-red-teamer", "adversarial-prompting", "concern:model-jailbreaking",
-                         "--data", str(data)])
+                        ["remove", "ai-red-teamer", "--data", str(data)])
     _same(got, user(data))
-    red_teamer = ox.NamedNode("https://w3id.org/aiworkforce/role/ai-red-teamer")
-    in_layer = ox.NamedNode("https://w3id.org/aiworkforce/ontology#inLayer")
-    security = ox.NamedNode("https://w3id.org/aiworkforce/layer/security")
-    assert ox.Quad(red_teamer, in_layer, security) in got, "the data's own statement stays"
-    assert ox.Quad(red_teamer, in_layer, security, ox.NamedNode(INFERRED_GRAPH)) not in got, "as an assertion"
+    assert ox.Quad(RED_TEAMER, IN_LAYER, SECURITY) in got, "the data's own statement stays"
+    assert ox.Quad(RED_TEAMER, IN_LAYER, SECURITY, ox.NamedNode(INFERRED_GRAPH)) not in got, "as an assertion"
+    requires = ox.NamedNode("https://w3id.org/aiworkforce/ontology#requiresSkill")
+    assert not any(True for _ in got.quads_for_pattern(RED_TEAMER, requires, None)), "its skills are gone"
     adversarial = ox.NamedNode("https://w3id.org/aiworkforce/skill/adversarial-prompting")
-    assert not any(True for _ in got.quads_for_pattern(adversarial, None, None)), "the contributed skill is gone"
+    assert any(True for _ in got.quads_for_pattern(adversarial, None, None)), "the contributed skill stays"
+    skill_for = ox.NamedNode("https://w3id.org/aiworkforce/ontology#isSkillFor")
+    assert ox.Quad(adversarial, skill_for, RED_TEAMER) not in got, "nor what they implied"
+
+
+def test_back_to_a_knowledge_base_queried_before_uses_its_cached_store(files, user, tmp_path, monkeypatch):
+    """``add`` then ``remove`` of the whole contribution: the knowledge base is as the first query saw it, and so
+    is the cache key, so that query's store serves again; nothing is reasoned."""
+    import aiworkforce.reasoning.incremental as incremental
+    from aiworkforce.cli import main
+    from aiworkforce.graph import KnowledgeGraph
+
+    data = _with_shared_statement(files[0], tmp_path)
+    assert main(["query", "roles-by-layer", "--data", str(data), "-f", "json"]) == 0
+    first = KnowledgeGraph([data]).cached().folder
+    assert main(["add", str(CONTRIBUTION), "--data", str(data)]) == 0
+
+    def no_reasoning(*args, **kwargs):
+        raise AssertionError("reasoned again where the cache had the answer")
+
+    monkeypatch.setattr(incremental, "shrink_store", no_reasoning)
+    got = _updated_only(monkeypatch, ["remove", "ai-red-teamer", "adversarial-prompting", "concern:model-jailbreaking",
+                                      "--data", str(data)])
+    assert KnowledgeGraph([data]).cached().folder == first
+    assert ox.Quad(RED_TEAMER, IN_LAYER, SECURITY) in got
