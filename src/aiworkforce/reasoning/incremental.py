@@ -130,9 +130,8 @@ def shrink_store(store, triples: Iterable, *, inferred_graph: str) -> int:
         s, p, o = _to_ox(s), _to_ox(p), _to_ox(o)
         if ox.Quad(s, p, o) in store and ox.Quad(s, p, o, inferred) not in store:  # asserted, so removed
             store.add(ox.Quad(s, p, o, deleted))
-    if not _count(store, DELETED):
+    if not (before := _count(store, DELETED)):
         return 0
-    before = _count(store, DELETED)
     rules = compile_rules(closed_tbox(store)).rules
     # 1. over-delete, round after round, on the closure as it was: what a deleted triple helped derive
     frontier, rounds = DELETED, 0
