@@ -306,3 +306,61 @@ def test_back_to_a_knowledge_base_queried_before_uses_its_cached_store(files, us
                                       "--data", str(data)])
     assert KnowledgeGraph([data]).cached().folder == first
     assert ox.Quad(RED_TEAMER, IN_LAYER, SECURITY) in got
+
+
+# -- what the incremental path refuses, and what a data file still asserts ------------------------------------------
+
+EX = """@prefix ex: <http://example.org/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+"""
+
+
+@pytest.mark.parametrize("schema, data, change", [
+    # a chain through an anonymous inverse property: the rules know it by a skolem IRI the on-disk store does not keep
+    ("ex:p a owl:ObjectProperty . ex:q a owl:ObjectProperty . ex:r a owl:ObjectProperty ; "
+     "owl:propertyChainAxiom (ex:p [ owl:inverseOf ex:q ]) .",
+     "ex:x ex:p ex:y . ex:z ex:q ex:y . ex:w ex:q ex:y .", "ex:z ex:q ex:y ."),
+    # a data triple that concludes a schema triple (a sub-property of rdfs:subClassOf)
+    ("ex:isa rdfs:subPropertyOf rdfs:subClassOf . ex:A a owl:Class ; rdfs:subClassOf ex:B . ex:B a owl:Class .",
+     "ex:A ex:isa ex:B . ex:m a ex:A .", "ex:m a ex:A ."),
+    # ... or a range of owl:TransitiveProperty
+    ("ex:kind a owl:ObjectProperty ; rdfs:range owl:TransitiveProperty . ex:t a owl:ObjectProperty .",
+     "ex:x ex:kind ex:t . ex:a ex:t ex:b . ex:b ex:t ex:c .", "ex:a ex:t ex:b ."),
+])
+def test_changes_the_rules_could_get_wrong_are_refused_before_anything_changes(tmp_path, schema, data, change):
+    """The caller then recomputes in full (found by a second look: the incremental result differed from a full
+    recomputation on each of these)."""
+    files = []
+    for name, text in (("schema", schema), ("data", data)):
+        files.append(tmp_path / f"{name}.ttl")
+        files[-1].write_text(EX + text, encoding="utf-8")
+    store = _reasoned(files, tmp_path / "store")
+    before = {graph: _graph(store, graph) for graph in (ox.DefaultGraph(), ox.NamedNode(INFERRED_GRAPH))}
+    triples = list(Graph().parse(data=EX + change, format="turtle"))
+    for apply in (shrink_store, extend_store):
+        with pytest.raises(NotIncremental):
+            apply(store, triples if apply is shrink_store else [(t[0], t[1], t[0]) for t in triples],
+                  inferred_graph=INFERRED_GRAPH)
+        assert {graph: _graph(store, graph) for graph in before} == before
+        assert {g.value for g in store.named_graphs()} == {INFERRED_GRAPH}
+
+
+def test_still_asserted_reads_files_as_the_store_does(tmp_path):
+    """Another lexical form of the same value is the same statement (the store keeps values); a statement in a named
+    graph of a dataset file is not (the store reasons over the default graph only)."""
+    from aiworkforce.reasoning.pipeline import still_asserted
+
+    turtle = tmp_path / "values.ttl"
+    turtle.write_text('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                      '<http://e/s> <http://e/n> "01"^^xsd:integer , "1.5"^^xsd:decimal , "1"^^xsd:boolean .\n',
+                      encoding="utf-8")
+    trig = tmp_path / "graphs.trig"
+    trig.write_text('<http://e/g> { <http://e/s> <http://e/m> <http://e/o> . }\n<http://e/s> <http://e/k> <http://e/o> .\n',
+                    encoding="utf-8")
+    wanted = list(Graph().parse(data='@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n<http://e/s> <http://e/n> '
+                                     '"1"^^xsd:integer , "1.50"^^xsd:decimal , true , 2 .\n'
+                                     '<http://e/s> <http://e/m> <http://e/o> ; <http://e/k> <http://e/o> .', format="turtle"))
+    found = still_asserted([turtle, trig], wanted)
+    assert sorted(str(o) for _, p, o in found) == sorted(["1", "1.50", "true", "http://e/o"])
+    assert {str(p) for _, p, _ in found} == {"http://e/n", "http://e/k"}

@@ -31,8 +31,10 @@ from rdflib import BNode, Graph
 
 from aiworkforce.errors import InconsistencyError, UnsupportedAxiomError
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
-from aiworkforce.reasoning.fixpoint import SMALL_DELTA, overlap
+from aiworkforce.reasoning.fixpoint import SKOLEM, SMALL_DELTA, overlap
 from aiworkforce.reasoning.rules import (
+    SCHEMA_PREDICATES,
+    SCHEMA_TYPES,
     CompiledRules,
     RuleEngine,
     check_supported,
@@ -95,6 +97,7 @@ def extend_store(store, triples: Iterable, *, inferred_graph: str) -> int:
         check_supported(new)
     except UnsupportedAxiomError as exc:
         raise NotIncremental(exc.message) from None
+    engine = RuleEngine(_compiled(store))  # before anything changes: it may refuse
     inferred = ox.NamedNode(inferred_graph)
     added = ox.NamedNode(ADDED)
     asserted = 0
@@ -106,7 +109,6 @@ def extend_store(store, triples: Iterable, *, inferred_graph: str) -> int:
             store.add(ox.Quad(s, p, o))
             store.add(ox.Quad(s, p, o, added))
             asserted += 1
-    engine = RuleEngine(compile_rules(closed_tbox(store)))
     engine.run(store, delta=ADDED, collect=inferred_graph)
     if store.contains_named_graph(added):
         store.remove_graph(added)  # not DROP GRAPH, which costs a scan of the store
@@ -126,13 +128,16 @@ def shrink_store(store, triples: Iterable, *, inferred_graph: str) -> int:
     :func:`extend_store`."""
     gone = _ground(triples)
     inferred, deleted = ox.NamedNode(inferred_graph), ox.NamedNode(DELETED)
+    asserted = []
     for s, p, o in gone:
         s, p, o = _to_ox(s), _to_ox(p), _to_ox(o)
         if ox.Quad(s, p, o) in store and ox.Quad(s, p, o, inferred) not in store:  # asserted, so removed
-            store.add(ox.Quad(s, p, o, deleted))
-    if not (before := _count(store, DELETED)):
+            asserted.append(ox.Quad(s, p, o, deleted))
+    if not asserted:
         return 0
-    rules = compile_rules(closed_tbox(store)).rules
+    rules = _compiled(store).rules  # before anything changes: it may refuse
+    store.extend(asserted)
+    before = _count(store, DELETED)
     # 1. over-delete, round after round, on the closure as it was: what a deleted triple helped derive
     frontier, rounds = DELETED, 0
     while (size := _count(store, frontier)):
@@ -168,6 +173,29 @@ def shrink_store(store, triples: Iterable, *, inferred_graph: str) -> int:
         engine.run(store, delta=REDERIVED, collect=inferred_graph)
         store.remove_graph(ox.NamedNode(REDERIVED))
     return before + over - back - engine.derived
+
+
+def _compiled(store) -> CompiledRules:
+    """The compiled rules of a reasoned store's schema, or :class:`NotIncremental` where running them on a change
+    could part from a full recomputation:
+
+    * a rule that can conclude a schema triple (a sub-property of ``rdfs:subClassOf``, a range of
+      ``owl:TransitiveProperty``...): a full build compiles its rules from the schema alone, and a concluded axiom
+      could neither be taken back by the rules nor told apart from the schema's own entailments;
+    * a rule naming an anonymous term (an anonymous inverse property in a chain or a restriction): the rules know it
+      by a skolem IRI made from the blank node's label, which the on-disk store does not keep.
+    """
+    compiled = compile_rules(closed_tbox(store))
+    schema_predicates = {str(p) for p in SCHEMA_PREDICATES}
+    schema_types = {str(t) for t in SCHEMA_TYPES}
+    for rule in compiled.rules:
+        if SKOLEM in rule.head or SKOLEM in rule.extra or any(SKOLEM in atom for atom in rule.atoms):
+            raise NotIncremental("the rules name an anonymous property or class")
+        for predicates, objects in rule.writes():
+            if predicates is None or predicates & schema_predicates or (
+                    _TYPE.value in predicates and (objects is None or objects & schema_types)):
+                raise NotIncremental(f"the rule {rule.name.split(' ')[0]} can conclude schema triples")
+    return compiled
 
 
 def _count(store, graph: str) -> int:

@@ -77,16 +77,25 @@ def load_data_store(data: Sequence[str | Path] = (), *, progress: Progress = _qu
 
 def still_asserted(data: Sequence[str | Path], triples: Iterable) -> set:
     """The rdflib ``triples`` that the shipped knowledge graph or the ``data`` files assert, read as
-    :func:`load_data_store` reads them (one streaming pass over each file, nothing kept but the matches)."""
-    wanted = {tuple(to_oxigraph(from_rdflib(x)) for x in t): t for t in triples}
+    :func:`load_data_store` reads them: only the default graph of a dataset file (its named graphs are not
+    reasoned over), literals compared as the store compares them (``"01"^^xsd:integer`` is ``1``). One streaming
+    pass over each file; only statements about the triples' subjects are looked at."""
+    probe = ox.Store()
+    canonical = {}
+    for triple in triples:
+        s, p, o = (to_oxigraph(from_rdflib(x)) for x in triple)
+        probe.add(ox.Quad(s, p, o))
+        for quad in probe.quads_for_pattern(s, p, o, ox.DefaultGraph()):
+            canonical[(quad.subject, quad.predicate, quad.object)] = triple
+    subjects = {s for s, _, _ in canonical}
     found = set()
-    for path in [*data_files("ontology"), *(Path(p) for p in data)] if wanted else ():
+    for path in [*data_files("ontology"), *(Path(p) for p in data)] if canonical else ():
         _refuse_unsafe(path)
         try:
             for quad in ox.parse(path=str(path), format=_format(path)):
-                triple = wanted.get((quad.subject, quad.predicate, quad.object))
-                if triple is not None:
-                    found.add(triple)
+                if quad.subject in subjects and quad.graph_name == ox.DefaultGraph():
+                    for match in probe.quads_for_pattern(quad.subject, quad.predicate, quad.object):
+                        found.add(canonical[(match.subject, match.predicate, match.object)])
         except (OSError, SyntaxError, ValueError) as exc:
             raise _unparsable(exc, path) from None
     return found
