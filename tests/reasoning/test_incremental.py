@@ -200,7 +200,7 @@ def _same(store, full) -> None:
     """The two stores hold the same closure and the same inferred triples (blank nodes are counted only)."""
     inferred = ox.NamedNode(INFERRED_GRAPH)
     assert _split(_graph(store, ox.DefaultGraph())) == _split(_graph(full, ox.DefaultGraph()))
-    assert _graph(store, inferred) == _graph(full, inferred)
+    assert _split(_graph(store, inferred)) == _split(_graph(full, inferred))
     assert {g.value for g in store.named_graphs()} == {INFERRED_GRAPH}, "no bookkeeping graph is left"
 
 
@@ -364,3 +364,42 @@ def test_still_asserted_reads_files_as_the_store_does(tmp_path):
     found = still_asserted([turtle, trig], wanted)
     assert sorted(str(o) for _, p, o in found) == sorted(["1", "1.50", "true", "http://e/o"])
     assert {str(p) for _, p, _ in found} == {"http://e/n", "http://e/k"}
+
+
+def test_the_cached_store_keeps_one_identity_per_blank_node(tmp_path):
+    """A blank node of the data is one node in the closure and among the inferred triples of the on-disk store
+    (pyoxigraph's bulk loader renames blank nodes per document it loads: both are loaded as one), so taking a
+    statement out undoes what followed from it through the blank node (found by a second look: it did not)."""
+    data = tmp_path / "data.ttl"
+    data.write_text(PREFIXES + "role:my-role aiw:specialises [ aiw:specialises role:ai-red-teamer ] .\n"
+                    "role:ai-red-teamer a aiw:Role ; aiw:specialises role:ai-security-specialist .\n", encoding="utf-8")
+    store = _reasoned([data], tmp_path / "before")
+    inferred = ox.NamedNode(INFERRED_GRAPH)
+    blank_inferred = [q for q in store.quads_for_pattern(None, None, None, inferred) if isinstance(q.subject, ox.BlankNode)]
+    assert blank_inferred and all(ox.Quad(q.subject, q.predicate, q.object) in store for q in blank_inferred)
+    gone = Graph().parse(data=PREFIXES + "role:ai-red-teamer aiw:specialises role:ai-security-specialist .",
+                         format="turtle")
+    shrink_store(store, gone, inferred_graph=INFERRED_GRAPH)
+    rest = tmp_path / "rest.ttl"
+    rest.write_text(PREFIXES + "role:my-role aiw:specialises [ aiw:specialises role:ai-red-teamer ] .\n"
+                    "role:ai-red-teamer a aiw:Role .\n", encoding="utf-8")
+    _same(store, _reasoned([rest], tmp_path / "full"))
+
+
+@pytest.mark.parametrize("command", ["add", "remove"])
+def test_a_data_file_that_fails_leaves_the_knowledge_base_as_it_was(user, tmp_path, command, capsys):
+    """``--data`` names a file that cannot be reasoned over: the command fails (exit 2, naming the file) and the
+    contributions module is as it was before (found by a second look: the module had already been rewritten)."""
+    from aiworkforce.cli import main
+
+    module = tmp_path / "ontology" / "contributions.ttl"
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<http://e/s> <http://e/p> this is not turtle .\n", encoding="utf-8")
+    if command == "remove":
+        assert main(["add", str(CONTRIBUTION)]) == 0
+    before = module.read_bytes() if module.exists() else None
+    args = ["add", str(CONTRIBUTION)] if command == "add" else ["remove", "ai-red-teamer"]
+    capsys.readouterr()
+    assert main([*args, "--data", str(bad)]) == 2
+    assert "bad.ttl" in capsys.readouterr().err
+    assert (module.read_bytes() if module.exists() else None) == before

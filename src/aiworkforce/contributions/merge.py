@@ -9,7 +9,7 @@ the cached reasoned graph is rebuilt, so ``query`` and ``describe`` see the new 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -18,7 +18,7 @@ from rdflib.namespace import RDF
 from aiworkforce.contributions.check import ContributionReport, check_contributions
 from aiworkforce.errors import ContributionRejected, UsageError
 from aiworkforce.graph import KnowledgeGraph
-from aiworkforce.rdf.files import folder_lock, write_atomic
+from aiworkforce.rdf.files import folder_lock, write_atomic, write_atomic_bytes
 from aiworkforce.rdf.load import load_core, parse_file, parse_files
 from aiworkforce.rdf.prefixes import BASE
 from aiworkforce.rdf.resources import data_dir
@@ -49,6 +49,25 @@ def _sections(graph: Graph) -> list[tuple[str, list[URIRef]]]:
 
 def render_module(graph: Graph) -> str:
     return write_module(graph, header=HEADER, sections=_sections(graph))
+
+
+def replace_module(module: Path, text: str | None, *, then: Callable[[], None]) -> None:
+    """Write the contributions ``module`` (``text``; None removes it), then ``then()`` (the cached graph's update).
+    If that fails (a ``--data`` file that cannot be read, or no longer reasons), the module is put back as it was,
+    so a command that fails leaves the knowledge base unchanged."""
+    original = module.read_bytes() if module.exists() else None
+    if text is None:
+        module.unlink(missing_ok=True)
+    else:
+        write_atomic(module, text)
+    try:
+        then()
+    except BaseException:
+        if original is None:
+            module.unlink(missing_ok=True)
+        else:
+            write_atomic_bytes(module, original)
+        raise
 
 
 def add_contributions(paths: list[str | Path], *, into: Path | None = None,
@@ -83,9 +102,12 @@ def add_contributions(paths: list[str | Path], *, into: Path | None = None,
         previous = joined.cached() if joined else None  # keyed by the knowledge base before the merge
         new = [t for t in report.contributed if t not in merged]
         merged += report.contributed
-        write_atomic(module, render_module(merged))
-        if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
-            KnowledgeGraph(data).update(previous, added=new)
-        elif folder.resolve() == shipped.resolve():
-            KnowledgeGraph().closure()
+
+        def refresh() -> None:
+            if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
+                KnowledgeGraph(data).update(previous, added=new)
+            elif folder.resolve() == shipped.resolve():
+                KnowledgeGraph().closure()
+
+        replace_module(module, render_module(merged), then=refresh)
     return MergeResult(module, report.terms, len(merged) - before, report)

@@ -24,12 +24,12 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from aiworkforce.contributions.merge import MODULE, render_module
+from aiworkforce.contributions.merge import MODULE, render_module, replace_module
 from aiworkforce.errors import InputError, UnknownTermError, UsageError
 from aiworkforce.graph import KnowledgeGraph
 from aiworkforce.query.engines import OxigraphEngine, RdflibEngine
 from aiworkforce.query.resolve import resolve
-from aiworkforce.rdf.files import folder_lock, write_atomic
+from aiworkforce.rdf.files import folder_lock
 from aiworkforce.rdf.load import parse_file
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
 from aiworkforce.rdf.resources import data_dir
@@ -120,13 +120,14 @@ def remove_contributions(terms: list[str], *, into: Path | None = None, force: b
         if not dry_run:
             joined = KnowledgeGraph(data) if data else None
             previous = joined.cached() if joined else None  # keyed by the knowledge base before the removal
-            if len(remaining):
-                write_atomic(module, render_module(remaining))
-            elif module.exists():
-                module.unlink()  # back to a knowledge base without contributions, as before the first `add`
-            if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
-                KnowledgeGraph(data).update(previous, removed=drop)
-            elif folder.resolve() == shipped.resolve():
-                KnowledgeGraph().closure()
+
+            def refresh() -> None:
+                if joined:  # the graph this user queries: its store is updated now; the shipped graph's on first use
+                    KnowledgeGraph(data).update(previous, removed=drop)
+                elif folder.resolve() == shipped.resolve():
+                    KnowledgeGraph().closure()
+
+            # no triples left: back to a knowledge base without contributions, as before the first `add`
+            replace_module(module, render_module(remaining) if len(remaining) else None, then=refresh)
     detached = tuple(f"{_curie(s)} {_curie(p)} {_curie(o)}" for s, p, o in pointing)
     return RemovalResult(module, tuple(sorted(_curie(t) for t in removed)), len(drop), detached, dry_run)

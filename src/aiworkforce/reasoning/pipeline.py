@@ -9,6 +9,7 @@ into progress bars on a terminal.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,7 +219,11 @@ def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
     describes: the closure and the inferred triples are written as N-Triples files in ``folder`` (skolem IRIs back
     to blank nodes), bulk-loaded, and removed. Once the files are written, the in-memory store is dropped and its
     memory given back to the system before the bulk load, which needs about as much again (at 1M ESCO-like
-    triples the peak falls from 2.7 to 1.6 GiB): ``take`` should return the only reference to the result."""
+    triples the peak falls from 2.7 to 1.6 GiB): ``take`` should return the only reference to the result.
+
+    Both files are loaded as one N-Quads document (:class:`_OneDocument`): pyoxigraph's bulk loader gives the blank
+    nodes of each document it loads new identities, so two loads would part a blank node of the closure from the
+    same node among the inferred triples (and delete-and-rederive, which looks inferred triples up, would miss it)."""
     from aiworkforce.query.engines import INFERRED_GRAPH
 
     closure, inferred = folder / ".closure.nt", folder / ".inferred.nt"
@@ -229,14 +234,50 @@ def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
         _return_memory()
         disk = ox.Store(str(folder / STORE))
         try:
-            disk.bulk_load(path=str(closure), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-            disk.bulk_load(path=str(inferred), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
+            with _OneDocument(closure, inferred, INFERRED_GRAPH) as document:
+                disk.bulk_load(document, format=ox.RdfFormat.N_QUADS)
             disk.flush()
         finally:
             del disk  # closes the database: the folder may be renamed next
     finally:
         closure.unlink(missing_ok=True)
         inferred.unlink(missing_ok=True)
+
+
+class _OneDocument(io.RawIOBase):
+    """The N-Triples file ``default`` followed by the N-Triples file ``named`` with every triple placed in the graph
+    ``graph``, read as one N-Quads document, in chunks. (An N-Triples line ends with `` .`` and a newline, and only
+    there: a newline inside a literal is escaped.)"""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, default: Path, named: Path, graph: str) -> None:
+        self._files = [default.open("rb"), named.open("rb")]
+        self._suffix = f" <{graph}> .\n".encode()
+        self._pending, self._at = b"", 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self._at == len(self._pending) and self._files:
+            chunk = self._files[0].read(self.CHUNK)
+            if len(self._files) == 1:  # the named graph's triples: complete lines, each into the graph
+                chunk += self._files[0].readline() if chunk and not chunk.endswith(b"\n") else b""
+                chunk = chunk.replace(b" .\n", self._suffix)
+            if not chunk:
+                self._files.pop(0).close()
+            self._pending, self._at = chunk, 0
+        n = min(len(buffer), len(self._pending) - self._at)
+        buffer[:n] = self._pending[self._at:self._at + n]
+        self._at += n
+        return n
+
+    def close(self) -> None:
+        for handle in self._files:
+            handle.close()
+        self._files = []
+        super().close()
 
 
 def _return_memory() -> None:
