@@ -125,16 +125,14 @@ class KnowledgeGraph:
             self.closure()
             return
         added, removed = list(added), list(removed)
-        if removed:
+
+        def build(folder: Path) -> None:  # not called when the cache holds the entry: nothing is read then
             from aiworkforce.reasoning.pipeline import still_asserted
 
-            kept = still_asserted(self.data, removed)
-            removed = [t for t in removed if t not in kept]
-
-        def build(folder: Path) -> None:
+            kept = still_asserted(self.data, removed) if removed else set()
             try:
-                incremental.update_entry(previous.store, folder, added=added, removed=removed,
-                                         inferred_graph=INFERRED_GRAPH)
+                incremental.update_entry(previous.store, folder, added=added,
+                                         removed=[t for t in removed if t not in kept], inferred_graph=INFERRED_GRAPH)
             except incremental.NotIncremental:
                 for child in folder.iterdir():
                     shutil.rmtree(child) if child.is_dir() else child.unlink()

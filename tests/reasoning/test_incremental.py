@@ -290,6 +290,7 @@ def test_back_to_a_knowledge_base_queried_before_uses_its_cached_store(files, us
     """``add`` then ``remove`` of the whole contribution: the knowledge base is as the first query saw it, and so
     is the cache key, so that query's store serves again; nothing is reasoned."""
     import aiworkforce.reasoning.incremental as incremental
+    import aiworkforce.reasoning.pipeline as pipeline
     from aiworkforce.cli import main
     from aiworkforce.graph import KnowledgeGraph
 
@@ -302,6 +303,7 @@ def test_back_to_a_knowledge_base_queried_before_uses_its_cached_store(files, us
         raise AssertionError("reasoned again where the cache had the answer")
 
     monkeypatch.setattr(incremental, "shrink_store", no_reasoning)
+    monkeypatch.setattr(pipeline, "still_asserted", no_reasoning)  # nor is the data read again
     got = _updated_only(monkeypatch, ["remove", "ai-red-teamer", "adversarial-prompting", "concern:model-jailbreaking",
                                       "--data", str(data)])
     assert KnowledgeGraph([data]).cached().folder == first
