@@ -74,36 +74,6 @@ class KnowledgeGraph:
             self._engines.clear()
         return self._closure
 
-    def reason_loaded(self, take: Callable[[], object]) -> tuple[str, ...]:
-        """Reason over the store ``take()`` hands over, which already holds this graph's asserted triples
-        (``validate --data`` loaded them to validate), and keep the result as this graph's cached closure, so a
-        later query does not load and reason again. ``take`` gives the only reference to the store: it is
-        reasoned in place and dropped once written out (:func:`~aiworkforce.reasoning.pipeline.persist_owned`).
-        Returns the inconsistencies found (none when the cache already held the closure: only consistent graphs
-        are cached; ``take`` is then never called)."""
-        from aiworkforce.errors import InconsistencyError
-        from aiworkforce.reasoning import pipeline
-        from aiworkforce.reasoning.cache import cached_closure
-
-        found: list[str] = []
-        kwargs = {"progress": self.progress} if self.progress else {}
-
-        def reasoned():
-            result = pipeline.reason_store(take(), **kwargs)
-            if result.inconsistencies:
-                found.extend(result.inconsistencies)
-                raise InconsistencyError("the graph is inconsistent with the ontology")
-            return result
-
-        try:
-            self._closure = cached_closure(self.key, lambda folder: pipeline.persist_owned(reasoned, folder))
-        except InconsistencyError:
-            if not found:
-                raise
-            return tuple(found)
-        self._engines.clear()
-        return ()
-
     def cached(self):
         """The cached closure if it is already there (and intact), else None: nothing is built."""
         from aiworkforce.reasoning.cache import find_entry

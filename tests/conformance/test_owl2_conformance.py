@@ -2,7 +2,9 @@
 
 * the default reasoner (``auto``) passes every case owlrl passes;
 * the compiled rules either refuse a case or give owlrl's very answer (the same clean closure and the same
-  consistency verdict): never a wrong answer in silence.
+  consistency verdict): never a wrong answer in silence;
+* the consistency check ``validate --data`` runs (only the rules the checks read) reports what a full saturation
+  reports.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import owl2_suite as suite  # noqa: E402
+
+from aiworkforce.errors import UnsupportedAxiomError  # noqa: E402
+from aiworkforce.reasoning.closure import rules_store  # noqa: E402
+from aiworkforce.reasoning.rules import find_inconsistencies, saturate  # noqa: E402
 
 CASES = suite.cases()
 BY_ID = {c.id: c for c in CASES}
@@ -57,3 +63,21 @@ def test_compiled_rules_are_sound_or_refuse(case):
     reference = outcome(case.id, "owlrl")
     assert compiled.inconsistent == reference.inconsistent
     assert compiled.closure == reference.closure
+
+
+def _inconsistencies(case, find) -> list[str] | str:
+    try:
+        return find(rules_store(case.premise))
+    except UnsupportedAxiomError:
+        return "refused"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_the_rules_the_checks_read_find_what_a_full_saturation_finds(case):
+    """``validate --data`` finds inconsistencies with the rules whose conclusions the checks can read
+    (``find_inconsistencies``): on every case, what a full saturation reports, or a refusal where it refuses."""
+    assert _inconsistencies(case, find_inconsistencies) == _inconsistencies(case, saturate)
+
+
+def test_some_cases_are_inconsistent_to_the_compiled_rules():
+    assert sum(1 for c in CASES if _inconsistencies(c, saturate) not in ([], "refused")) >= 5

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from rdflib import Graph
 from rdflib.namespace import RDF
 
@@ -125,3 +126,82 @@ def test_lookups_and_joins_derive_the_same_triples():
                         for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())})
     assert results[0] == results[1]
     assert (EX + "a", EX + "r", EX + "e") in results[0] and (EX + "a", TYPE, EX + "K") in results[0]
+
+
+def _closure(pairs: set) -> set:
+    """The transitive closure of ``pairs``: what each node reaches, walked breadth first."""
+    after: dict = {}
+    for a, b in pairs:
+        after.setdefault(a, set()).add(b)
+    closed = set()
+    for start in after:
+        seen, todo = set(), list(after[start])
+        while todo:
+            node = todo.pop()
+            if node not in seen:
+                seen.add(node)
+                todo.extend(after.get(node, ()))
+        closed |= {(start, node) for node in seen}
+    return closed
+
+
+def _edges(store, p: str) -> set:
+    return {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(p), None,
+                                                                                 ox.DefaultGraph())}
+
+
+@pytest.mark.parametrize("added", [0, 40, 1500])  # no delta; a few new edges (paths in place); many (aside)
+def test_a_transitive_property_is_closed_whatever_the_delta(added):
+    """Edges forming long chains, a cycle, a fork and a literal at the end; then ``added`` more edges as a delta
+    (joining chains, so that the closure grows through them). Every run must leave exactly the closure, and each
+    derived triple once in the step graphs."""
+    rules = compile_rules(_tbox("ex:t a owl:TransitiveProperty ."))
+    assert [r.name for r in rules.rules] == [f"prp-trp {EX}t"]
+    t = ox.NamedNode(EX + "t")
+    node = lambda i: ox.NamedNode(f"{EX}n{i}")  # noqa: E731
+    start = [(node(i), node(i + 1)) for i in range(60)] + [(node(60), node(0)), (node(5), node(100))]
+    start += [(node(200 + i), node(201 + i)) for i in range(30)]
+    store = ox.Store()
+    for a, b in start:
+        store.add(ox.Quad(a, t, b))
+    store.add(ox.Quad(node(229), t, ox.Literal("the end")))
+    engine = RuleEngine(rules)
+    engine.run(store, keep=True)
+    expected = _closure(_edges(store, t.value) | {(a.value, b.value) for a, b in start})
+    assert _edges(store, t.value) == expected
+    derived = [q for g in engine.graphs for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    assert len(derived) == len({(q.subject, q.object) for q in derived}) == len(expected) - len(start) - 1
+    if not added:
+        return
+    # new nodes leading into the cycle, and from the chain that ends in the literal back to the first of them
+    new = [(node(1000 + i), node(7 * i % 61)) for i in range(added)] + [(node(229), node(1000))]
+    for a, b in new:
+        store.add(ox.Quad(a, t, b))
+        store.add(ox.Quad(a, t, b, ox.NamedNode("urn:added")))
+    before = _edges(store, t.value)
+    RuleEngine(rules).run(store, delta="urn:added")
+    assert _edges(store, t.value) == _closure(before)
+    assert (f"{EX}n200", f"{EX}n100") in _edges(store, t.value)  # through the new edges, then out of the cycle
+    assert (f"{EX}n1000", f"{EX}n1000") not in _edges(store, t.value)  # no way back to a new node
+
+
+def test_a_large_delta_guards_memberships_as_a_whole_run_does():
+    """A single-atom rule over a delta of more than LARGE_DELTA triples: the membership guard is MINUS (one hash
+    table), not a lookup per solution; both keep exactly the new memberships."""
+    dom = Rule("prp-dom", "?x a ?c", ("?x ?p ?y",), f"VALUES (?p ?c) {{ (<{EX}p> <{EX}A>) }}",
+               (("?p", frozenset({EX + "p"})), ("?c", frozenset({EX + "A"}))))
+    (large,) = dom.seminaive([["urn:d"]], "urn:into", large=frozenset({"urn:d"}))
+    (usual,) = dom.seminaive([["urn:d"]], "urn:into")
+    assert "MINUS { ?x a ?c }" in large and "FILTER NOT EXISTS { ?x a ?c }" in usual
+    results = []
+    for update in (large, usual):
+        store = ox.Store()
+        for i in range(5):
+            quad = ox.Quad(ox.NamedNode(f"{EX}x{i}"), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "y"))
+            store.add(quad)
+            store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode("urn:d")))
+        store.add(ox.Quad(ox.NamedNode(EX + "x0"), ox.NamedNode(TYPE), ox.NamedNode(EX + "A")))
+        store.update(update)
+        results.append(sorted(q.subject.value for q in store.quads_for_pattern(None, None, None,
+                                                                                 ox.NamedNode("urn:into"))))
+    assert results[0] == results[1] == [f"{EX}x{i}" for i in range(1, 5)]

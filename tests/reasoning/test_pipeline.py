@@ -163,6 +163,33 @@ def test_validate_cli_with_data_reports_its_problems(data_file, cache_dir, tmp_p
                for p in report["shacl"])
 
 
+def test_validate_cli_finds_an_inconsistency_without_reasoning_the_whole_closure(data_file, tmp_path, monkeypatch,
+                                                                                   capsys):
+    """The data make a role overlap itself only through the symmetric and inverse-free rules: ``validate --data``
+    finds it from the rules the consistency checks read; the full closure is never computed, nothing is cached."""
+    import json
+
+    from aiworkforce.cli import main
+    from aiworkforce.reasoning import pipeline
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AIWORKFORCE_CACHE_DIR", str(cache))
+    monkeypatch.setattr(pipeline, "reason_store", lambda *a, **k: pytest.fail("the whole closure was computed"))
+    loop = tmp_path / "loop.ttl"
+    loop.write_text("@prefix aiw: <https://w3id.org/aiworkforce/ontology#> .\n"
+                    "@prefix ex: <http://example.org/> .\n"
+                    "ex:overlapsAlso rdfs:subPropertyOf aiw:overlapsWith .\n"
+                    "<https://w3id.org/aiworkforce/role/synthetic-role-000003> ex:overlapsAlso "
+                    "<https://w3id.org/aiworkforce/role/synthetic-role-000003> .\n"
+                    .replace("@prefix ex:", "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n@prefix ex:"))
+    assert main(["validate", "--data", str(data_file), "--data", str(loop), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["inconsistencies"] == [
+        "prp-irp: irreflexive property https://w3id.org/aiworkforce/ontology#overlapsWith used reflexively: "
+        "https://w3id.org/aiworkforce/role/synthetic-role-000003"]
+    assert not any(cache.rglob("store"))
+
+
 @pytest.mark.parametrize("turtle, named", [
     ("ex:a owl:sameAs ex:b . ex:a ex:p ex:c .", "owl:sameAs"),
     ("ex:a owl:differentFrom ex:b .", "owl:differentFrom"),

@@ -10,6 +10,7 @@ into progress bars on a terminal.
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +26,8 @@ from aiworkforce.rdf.serialize import serialize
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 from aiworkforce.reasoning.closure import ReasoningResult, reason, rules_store
 from aiworkforce.reasoning.reference import is_noise
-from aiworkforce.reasoning.rules import SKOLEM, check_supported_store, saturate, saturation, skolem_nodes, unskolem
+from aiworkforce.reasoning.rules import (SKOLEM, check_supported_store, find_inconsistencies, saturate, saturation,
+                                         skolem_nodes, unskolem)
 
 Progress = Callable[[str, int, int], None]
 
@@ -131,6 +133,17 @@ def reason_store(store, *, progress: Progress = _quiet) -> StoreClosure:
     return StoreClosure(store, run.inferred, tuple(run.errors))
 
 
+def store_inconsistencies(store, *, progress: Progress = _quiet) -> tuple[str, ...]:
+    """The inconsistencies of the OWL 2 RL closure of ``store`` (as :func:`load_data_store` leaves it), found
+    without computing the whole closure (:func:`~aiworkforce.reasoning.rules.find_inconsistencies`); the store
+    receives the part of the closure the consistency checks read, so give it a store to spend."""
+    progress("consistency", 0, 1)
+    check_supported_store(store)
+    found = find_inconsistencies(store)
+    progress("consistency", 1, 1)
+    return tuple(found)
+
+
 def dump_closure(result: StoreClosure, closure_path: Path, inferred_path: Path) -> None:
     """Write the closure and the inferred triples as N-Triples. The store's skolem IRIs become blank nodes again
     (:func:`unskolemise`), so it is not reasoned over again."""
@@ -222,24 +235,34 @@ def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
     triples the peak falls from 2.7 to 1.6 GiB): ``take`` should return the only reference to the result.
 
     pyoxigraph's bulk loader gives the blank nodes of each document it loads new identities, so the inferred triples
-    with a blank node are loaded in one document with the closure (:class:`_Document`); otherwise a blank node of
-    the closure and the same node among the inferred triples would part (and delete-and-rederive, which looks
-    inferred triples up, would miss it). The other inferred triples are a second load: one load of everything
-    peaks at about 15 % more memory (1.96 against 1.70 GiB at 1M ESCO-like triples)."""
+    with a blank node are appended to the closure's file as N-Quads and loaded with it (:class:`_Document` picks
+    them out); otherwise a blank node of the closure and the same node among the inferred triples would part (and
+    delete-and-rederive, which looks inferred triples up, would miss it). The other inferred triples are a second
+    load: one load of everything peaks at about 15 % more memory (1.96 against 1.70 GiB at 1M ESCO-like
+    triples). pyoxigraph reads both files itself unless some inferred triple holds a blank node (then the second
+    load is streamed through Python, which leaves those out: 2 s more at 1M triples)."""
     from aiworkforce.query.engines import INFERRED_GRAPH
 
-    closure, inferred = folder / ".closure.nt", folder / ".inferred.nt"
+    closure, inferred = folder / ".closure.nq", folder / ".inferred.nt"
     try:
         result = take()
         dump_closure(result, closure, inferred)
         del result
         _return_memory()
+        # N-Triples lines are N-Quads lines in the default graph: the inferred triples with a blank node go after
+        # the closure's, in the inferred graph, and pyoxigraph reads the files itself (not through Python)
+        with closure.open("ab") as out, _Document((inferred, _blank_nodes_into(INFERRED_GRAPH))) as lines:
+            end = out.tell()
+            shutil.copyfileobj(lines, out, _Document.CHUNK)
+            blank = out.tell() > end
         disk = ox.Store(str(folder / STORE))
         try:
-            with _Document((closure, _as_is), (inferred, _blank_nodes_into(INFERRED_GRAPH))) as document:
-                disk.bulk_load(document, format=ox.RdfFormat.N_QUADS)
-            with _Document((inferred, _without_blank_nodes)) as document:
-                disk.bulk_load(document, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
+            disk.bulk_load(path=str(closure), format=ox.RdfFormat.N_QUADS)
+            if blank:
+                with _Document((inferred, _without_blank_nodes)) as document:
+                    disk.bulk_load(document, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
+            else:
+                disk.bulk_load(path=str(inferred), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
             disk.flush()
         finally:
             del disk  # closes the database: the folder may be renamed next
@@ -281,10 +304,6 @@ class _Document(io.RawIOBase):
             handle.close()
         self._parts = []
         super().close()
-
-
-def _as_is(chunk: bytes) -> bytes:
-    return chunk
 
 
 def _without_blank_nodes(chunk: bytes) -> bytes:

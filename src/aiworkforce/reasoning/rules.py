@@ -31,14 +31,14 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from aiworkforce.errors import UnsupportedAxiomError
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
-from aiworkforce.reasoning.fixpoint import SKOLEM, CompiledRules, Rule, RuleEngine
+from aiworkforce.reasoning.fixpoint import SKOLEM, Check, CompiledRules, Rule, RuleEngine
 from aiworkforce.reasoning.reference import is_noise, owlrl_closure
 
 #: The graph that holds the schema's own entailments when a saturation keeps its inferred triples.
 SCHEMA_INFERRED = "urn:aiworkforce:graph:schema-inferred"
 
 __all__ = ["SKOLEM", "CompiledRules", "Rule", "RuleEngine", "check_supported", "check_supported_store",
-           "compile_rules", "saturate", "saturation"]
+           "compile_rules", "find_inconsistencies", "saturate", "saturation"]
 
 SCHEMA_PREDICATES = {
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
@@ -303,7 +303,8 @@ def compile_rules(tbox: Graph) -> CompiledRules:
         rules.append(Rule("prp-symp", "?y ?p ?x", ("?x ?p ?y",), _values("?p", sym) + " FILTER(!isLiteral(?y))",
                           _bind("?p", sym), self_closed=True))
     for p in sorted(set(g.subjects(RDF.type, OWL.TransitiveProperty)), key=str):
-        rules.append(Rule(f"prp-trp {p}", f"?x {_n3(p)} ?z", (f"?x {_n3(p)} ?y", f"?y {_n3(p)} ?z")))
+        rules.append(Rule(f"prp-trp {p}", f"?x {_n3(p)} ?z", (f"?x {_n3(p)} ?y", f"?y {_n3(p)} ?z"),
+                          self_closed=True, transitive=True))
     dom = _most_specific(g, [(p, c) for p, c in g.subject_objects(RDFS.domain) if c not in (OWL.Thing, RDFS.Resource)])
     if dom:
         rules.append(Rule("prp-dom", "?x a ?c", ("?x ?p ?y",), _values("?p ?c", dom), _bind("?p ?c", dom)))
@@ -352,14 +353,22 @@ def compile_rules(tbox: Graph) -> CompiledRules:
 
     checks = []
     for p in g.subjects(RDF.type, OWL.IrreflexiveProperty):
-        checks.append((f"prp-irp: irreflexive property {p} used reflexively", f"SELECT ?x ?x2 WHERE {{ ?x {_n3(p)} ?x BIND(?x AS ?x2) }}"))
+        checks.append(Check(f"prp-irp: irreflexive property {p} used reflexively",
+                            f"SELECT ?x ?x2 WHERE {{ ?x {_n3(p)} ?x BIND(?x AS ?x2) }}", ((_iris(p), None),)))
     for p in g.subjects(RDF.type, OWL.AsymmetricProperty):
-        checks.append((f"prp-asyp: asymmetric property {p} used both ways",
-                       f"SELECT ?x ?y WHERE {{ ?x {_n3(p)} ?y . ?y {_n3(p)} ?x }}"))
+        checks.append(Check(f"prp-asyp: asymmetric property {p} used both ways",
+                            f"SELECT ?x ?y WHERE {{ ?x {_n3(p)} ?y . ?y {_n3(p)} ?x }}", ((_iris(p), None),)))
     for a, b in g.subject_objects(OWL.disjointWith):
-        checks.append((f"cax-dw: disjoint classes {a} and {b} share a member",
-                       f"SELECT ?x ?x2 WHERE {{ ?x a {_n3(a)} . ?x a {_n3(b)} BIND(?x AS ?x2) }}"))
+        checks.append(Check(f"cax-dw: disjoint classes {a} and {b} share a member",
+                            f"SELECT ?x ?x2 WHERE {{ ?x a {_n3(a)} . ?x a {_n3(b)} BIND(?x AS ?x2) }}",
+                            ((_iris(RDF.type), _iris(a)), (_iris(RDF.type), _iris(b)))))
     return CompiledRules(tuple(rules), tuple(checks))
+
+
+def _iris(node) -> frozenset:
+    """The IRI set of a signature (:func:`~aiworkforce.reasoning.fixpoint.signature`) naming ``node`` (as the
+    rules' triple patterns write it: a blank node as its skolem IRI)."""
+    return frozenset({str(skolem(node))})
 
 
 def schema_quads(store, graph=None) -> list:
@@ -413,6 +422,42 @@ def _closed_schema(triples: frozenset) -> tuple[Graph, tuple[str, ...]]:
     return closed, tuple(errors)
 
 
+def _closed_schema_into(store, *, keep_inferred: bool) -> tuple[Graph, Graph, list[str], list, list[str]]:
+    """Take the schema triples of ``store``'s default graph out, close them with owlrl (:func:`closed_schema`) and
+    put the closed schema back, skolemised. Returns the schema as asserted, its raw closure, owlrl's
+    inconsistencies, the closed schema's triples kept in the store and (``keep_inferred``) the N-Triples lines of
+    its entailments that the store did not hold."""
+    quads = schema_quads(store)
+    tbox = Graph()
+    for q in quads:
+        tbox.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (q.subject, q.predicate, q.object)))
+    for q in quads:  # blank nodes come back as skolem IRIs, the rest stays in place
+        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
+            store.remove(q)
+    closed, errors = closed_schema(tbox)
+    kept = [t for t in closed if t in tbox or not is_noise(*t)]
+    inferred = []  # the schema's own entailments
+    if keep_inferred:
+        for triple in kept:
+            if triple not in tbox and not any(isinstance(x, BNode) for x in triple):
+                if ox.Quad(*(to_oxigraph(from_rdflib(x)) for x in triple)) not in store:
+                    inferred.append(_line(triple))
+    store.bulk_load("".join(map(_line, kept)).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return tbox, closed, errors, kept, inferred
+
+
+def find_inconsistencies(store) -> list[str]:
+    """The inconsistencies :func:`saturate` would report for the default graph of ``store``, found by running only
+    the rules whose conclusions the consistency checks can read (:meth:`CompiledRules.for_checks`): with the
+    shipped ontology, whose one check is that no role overlaps itself, that is the symmetric-property rule alone
+    (under a second where saturating a million triples of data takes most of a minute). Changes ``store`` in
+    place (it receives that part of the closure): give it a store to spend."""
+    _, closed, errors, _, _ = _closed_schema_into(store, keep_inferred=False)
+    engine = RuleEngine(compile_rules(closed).for_checks())
+    engine.run(store)
+    return sorted(set(errors) | set(engine.inconsistencies(store)))
+
+
 def saturate(store) -> list[str]:
     """Compute the OWL 2 RL closure of the default graph of a pyoxigraph ``store`` in place.
 
@@ -429,23 +474,7 @@ def saturation(store, *, trace: bool = False, keep_inferred: bool = False) -> Sa
     ``keep_inferred=True`` leaves the inferred triples (those of the closure that were not asserted, except
     schema bookkeeping about anonymous class expressions, the triples with a skolem IRI) in named graphs of the
     store as well, listed in :attr:`Saturation.inferred`."""
-    quads = schema_quads(store)
-    tbox = Graph()
-    for q in quads:
-        tbox.add(tuple(unskolem(to_rdflib(from_oxigraph(t))) for t in (q.subject, q.predicate, q.object)))
-    for q in quads:  # blank nodes come back as skolem IRIs, the rest stays in place
-        if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode):
-            store.remove(q)
-    closed, errors = closed_schema(tbox)
-    kept = [t for t in closed if t in tbox or not is_noise(*t)]
-    inferred = []  # the schema's own entailments
-    if keep_inferred:
-        for triple in kept:
-            if triple not in tbox and not any(isinstance(x, BNode) for x in triple):
-                if ox.Quad(*(to_oxigraph(from_rdflib(x)) for x in triple)) not in store:
-                    inferred.append(_line(triple))
-    store.bulk_load("".join(map(_line, kept)).encode("utf-8"),
-                    format=ox.RdfFormat.N_TRIPLES)
+    tbox, closed, errors, kept, inferred = _closed_schema_into(store, keep_inferred=keep_inferred)
     engine = RuleEngine(compile_rules(closed), trace=trace)
     engine.run(store, keep=keep_inferred)
     graphs = list(engine.graphs)
