@@ -114,7 +114,9 @@ class Rule:
         are all bound by then is written ``FILTER EXISTS``: one lookup per solution, where pyoxigraph would
         otherwise build a hash table of every triple the atom matches in the whole graph (measured on 1M
         triples: 96 ms -> 0.3 ms per update). A triple pattern with no free variable matches at most one triple,
-        so the filter keeps exactly the solutions the join keeps."""
+        so the filter keeps exactly the solutions the join keeps. Over a delta graph named in ``large``, a rule of
+        one atom (as many solutions as the delta has triples) guards its head as a whole run does (:func:`_guard`:
+        ``prp-dom`` over the 730,000 inverse triples of a 1M-triple graph, 3.5 s -> 0.6 s)."""
         names = self._names()
         return [self._insert(self._from_delta(names, i, graph, graph in small), into,
                              whole=graph in large and len(self.atoms) == 1)
