@@ -205,3 +205,30 @@ def test_a_large_delta_guards_memberships_as_a_whole_run_does():
         results.append(sorted(q.subject.value for q in store.quads_for_pattern(None, None, None,
                                                                                  ox.NamedNode("urn:into"))))
     assert results[0] == results[1] == [f"{EX}x{i}" for i in range(1, 5)]
+
+
+def test_only_new_edges_of_the_property_make_a_closure_run(monkeypatch):
+    """More than SMALL_DELTA new triples of other properties: the closed transitive property is not closed again
+    (a closure run over a closed hierarchy walks every pair), and the new edge among them is closed in place."""
+    import aiworkforce.reasoning.fixpoint as fixpoint
+
+    rules = compile_rules(_tbox("ex:t a owl:TransitiveProperty ."))
+    t = ox.NamedNode(EX + "t")
+    store = ox.Store()
+    for i in range(30):
+        store.add(ox.Quad(ox.NamedNode(f"{EX}n{i}"), t, ox.NamedNode(f"{EX}n{i + 1}")))
+    RuleEngine(rules).run(store)
+    new = [ox.Quad(ox.NamedNode(f"{EX}x{i}"), ox.NamedNode(EX + "other"), ox.NamedNode(f"{EX}y{i}"))
+           for i in range(fixpoint.SMALL_DELTA + 1)] + [ox.Quad(ox.NamedNode(EX + "n30"), t, ox.NamedNode(EX + "n31"))]
+    for quad in new:
+        store.add(quad)
+        store.add(ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode("urn:added")))
+    monkeypatch.setattr(fixpoint, "_close_aside", lambda *a: pytest.fail("the whole property was closed again"))
+    before = _edges(store, t.value)
+    RuleEngine(rules).run(store, delta="urn:added")
+    assert _edges(store, t.value) == _closure(before) and (f"{EX}n0", f"{EX}n31") in _edges(store, t.value)
+
+
+def test_a_closure_run_walks_from_each_node_not_each_edge():
+    (rule,) = compile_rules(_tbox("ex:t a owl:TransitiveProperty .")).rules
+    assert f"?x <{EX}t>+ ?z" in rule.closed_pairs() and "?y" not in rule.closed_pairs()

@@ -20,7 +20,8 @@ SKOLEM = "urn:aiworkforce:bnode:"
 ROUND = "urn:aiworkforce:graph:round"
 #: A delta graph of at most this many triples is joined by lookups (see :meth:`Rule.seminaive`).
 SMALL_DELTA = 1000
-#: A delta graph of more than this many triples is joined as the whole graph is (see :func:`_guard`).
+#: Over a delta graph of more than this many triples, a rule of one atom guards new memberships as a whole run
+#: does (see :meth:`Rule.seminaive` and :func:`_guard`).
 LARGE_DELTA = 20000
 
 #: What a triple pattern can match: the IRIs its predicate, and its object, may be (``None``: anything).
@@ -87,20 +88,23 @@ class Rule:
         return self._insert(" . ".join(self.atoms), into, whole=True)
 
     def close(self, into: str, graphs: list[str]) -> list[str]:
-        """The updates that close a transitive property (a rule with ``transitive``) through the new edges in each
-        of ``graphs``, with property paths: every pair joined through one (what leads to its start, then what it
-        leads to). Afterwards the property is closed, so its rule need not read its own conclusions
-        (``self_closed``). For many new edges, :meth:`RuleEngine.run` closes the property in a store of its own
-        instead (:meth:`closed_pairs`)."""
+        """The updates that close a transitive property (a rule with ``transitive``) over the new edges in each of
+        ``graphs``, with property paths: for each new edge ``a -> b``, every ``x`` with a path to ``a`` gets every
+        ``z`` that ``b`` has a path to. With the property closed before the new edges came (the engine keeps it
+        so), that is every pair the new edges add, and the property is closed again: its rule need not read its
+        own conclusions (``self_closed``). For more than :data:`SMALL_DELTA` new edges, :meth:`RuleEngine.run`
+        closes the property in a store of its own instead (:meth:`closed_pairs`)."""
         step = self.atoms[0].split(" ")[1]
         return [self._insert(f"GRAPH <{graph}> {{ ?a {step} ?b }} ?x {step}* ?a . ?b {step}* ?z", into)
                 for graph in graphs]
 
     def closed_pairs(self) -> str:
         """The query, over a store holding only the transitive property's triples, of the pairs its transitive
-        closure adds (``?x ?z``)."""
+        closure adds (``?x ?z``). One walk from each node (``?x P+ ?z``), not one from each edge: over a relation
+        that is already closed, as when many new edges join a closed hierarchy, a walk from each of its n² edges
+        costs n times more (a closed chain of 200 nodes: 10.7 s against 0.5 s)."""
         step = self.atoms[0].split(" ")[1]
-        return (f"SELECT ?x ?z WHERE {{ {{ SELECT DISTINCT ?x ?z WHERE {{ ?x {step} ?y . ?y {step}+ ?z }} }} "
+        return (f"SELECT ?x ?z WHERE {{ {{ SELECT DISTINCT ?x ?z WHERE {{ ?x {step}+ ?z }} }} "
                 f"FILTER NOT EXISTS {{ ?x {step} ?z }} }}")
 
     def seminaive(self, deltas: list[list[str]], into: str, *, small: frozenset = frozenset(),
@@ -319,6 +323,13 @@ class RuleEngine:
 
         sizes: dict[str, int] = {}
 
+        def new_edges(rule: Rule, graphs) -> int:
+            """How many triples of the transitive property of ``rule`` the ``graphs`` hold, counted up to
+            :data:`SMALL_DELTA` + 1 (triples of other properties do not make a closure run)."""
+            step = ox.NamedNode(rule.atoms[0].split(" ")[1][1:-1])
+            quads = (q for g in graphs for q in store.quads_for_pattern(None, step, None, ox.NamedNode(g)))
+            return sum(1 for _ in islice(quads, SMALL_DELTA + 1))
+
         written: list[str] = []
         self.rounds = 0
         while True:
@@ -339,7 +350,7 @@ class RuleEngine:
                 written.append(into)
                 log.append((into, i))
                 read = {g for graphs in deltas for g in graphs} if deltas is not None else set()
-                if rule.transitive and (deltas is None or sum(map(size, read)) > SMALL_DELTA):
+                if rule.transitive and (deltas is None or new_edges(rule, read) > SMALL_DELTA):
                     _close_aside(store, rule, into)
                     updates = []
                 elif rule.transitive:

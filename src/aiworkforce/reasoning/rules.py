@@ -448,9 +448,9 @@ def _closed_schema_into(store, *, keep_inferred: bool) -> tuple[Graph, Graph, li
 
 def find_inconsistencies(store) -> list[str]:
     """The inconsistencies :func:`saturate` would report for the default graph of ``store``, found by running only
-    the rules whose conclusions the consistency checks can read (:meth:`CompiledRules.for_checks`): with the
-    shipped ontology, whose one check is that no role overlaps itself, that is the symmetric-property rule alone
-    (under a second where saturating a million triples of data takes most of a minute). Changes ``store`` in
+    the rules whose conclusions the consistency checks can read (:meth:`CompiledRules.for_checks`): for an
+    ontology whose one check is an irreflexive symmetric property, the symmetric-property rule alone (about a
+    second on a million triples of data, where saturating them takes most of a minute). Changes ``store`` in
     place (it receives that part of the closure): give it a store to spend."""
     _, closed, errors, _, _ = _closed_schema_into(store, keep_inferred=False)
     engine = RuleEngine(compile_rules(closed).for_checks())
