@@ -197,6 +197,8 @@ def test_validate_cli_finds_an_inconsistency_without_reasoning_the_whole_closure
     ("ex:x a ex:C , owl:Nothing .", "owl:Nothing"),
     ("ex:p a owl:ObjectProperty , owl:FunctionalProperty .", "functional object property"),
     ("ex:x a [ a owl:Restriction ; owl:onProperty ex:p ; owl:hasValue ex:v ] .", "anonymous class"),
+    ("[ owl:intersectionOf ( ex:A ex:B ) ] owl:disjointWith ex:C . ex:x a ex:A, ex:B, ex:C .", "owl:disjointWith"),
+    ("ex:p <http://www.w3.org/2000/01/rdf-schema#domain> [ owl:intersectionOf ( ex:A ex:B ) ] .", "rdfs:domain"),
 ])
 def test_data_the_compiled_rules_do_not_cover_is_refused_not_reasoned_wrongly(tmp_path, turtle, named):
     """--data runs on the compiled rules only (no owlrl fallback at that scale), so what they do not implement is

@@ -92,7 +92,14 @@ def check_supported(graph: Iterable) -> None:
     """
     functional = set()
     datatype_props = set()
+    anonymous_axiom, bounds, expressive = False, set(), set()
     for s, p, o in graph:
+        if p == OWL.disjointWith and (isinstance(s, BNode) or isinstance(o, BNode)):
+            anonymous_axiom = True
+        elif p in (RDFS.domain, RDFS.range) and isinstance(o, BNode):
+            bounds.add(o)
+        elif p in _WITH_CONSEQUENCES and isinstance(s, BNode):
+            expressive.add(s)
         for term in (s, p, o):
             if isinstance(term, URIRef) and str(term).startswith(_RESERVED) and term not in SUPPORTED_VOCABULARY:
                 if str(term).startswith(str(RDF)) and str(term)[len(str(RDF)):].startswith("_"):
@@ -115,6 +122,17 @@ def check_supported(graph: Iterable) -> None:
         raise UnsupportedAxiomError(f"the input declares {_curie(min(functional - datatype_props))} a functional "
                                     "object property, which the compiled rules do not implement",
                                     hint="reason with the default engine or --engine owlrl")
+    if anonymous_axiom or bounds & expressive:
+        raise UnsupportedAxiomError(_ANONYMOUS_AXIOM, hint="reason with the default engine or --engine owlrl")
+
+
+#: What a member of an anonymous class expression is known to be, in OWL 2 RL (cls-int2, cls-hv1, cls-avf): such an
+#: expression as a domain or range gives consequences the compiled rules (which derive memberships in named
+#: classes only) do not draw.
+_WITH_CONSEQUENCES = (OWL.intersectionOf, OWL.hasValue, OWL.allValuesFrom)
+_ANONYMOUS_AXIOM = ("the input makes an anonymous class expression disjoint with a class, or an intersection or a "
+                    "hasValue or allValuesFrom restriction the domain or range of a property (owl:disjointWith, "
+                    "rdfs:domain, rdfs:range), which the compiled rules do not implement")
 
 
 def check_supported_store(store) -> None:
@@ -138,6 +156,10 @@ def check_supported_store(store) -> None:
                     raise UnsupportedAxiomError(f"the data uses {_curie(term)}, which the compiled rules do not "
                                                 "implement (data files are reasoned by the compiled rules only)",
                                                 hint=hint)
+    with_consequences = "|".join(f"<{t}>" for t in _WITH_CONSEQUENCES)
+    if store.query(f"ASK {{ {{ ?a <{OWL.disjointWith}> ?b FILTER(isBlank(?a) || isBlank(?b)) }} UNION "
+                   f"{{ ?p <{RDFS.domain}>|<{RDFS.range}> ?c FILTER(isBlank(?c)) ?c {with_consequences} ?x }} }}"):
+        raise UnsupportedAxiomError(_ANONYMOUS_AXIOM.replace("the input", "the data"), hint=hint)
     if store.query(f"ASK {{ ?s <{RDF.type}> ?c FILTER(isBlank(?c)) }}"):
         raise UnsupportedAxiomError("the data asserts membership in an anonymous class expression, which the "
                                     "compiled rules do not implement", hint=hint)
