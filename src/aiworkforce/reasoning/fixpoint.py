@@ -87,6 +87,11 @@ class Rule:
         """The rule over the whole graph (its first run, when every triple is new to it)."""
         return self._insert(" . ".join(self.atoms), into, whole=True)
 
+    @property
+    def closes(self) -> str:
+        """The property a ``transitive`` rule closes, as its atoms write it (``<IRI>``)."""
+        return self.atoms[0].split(" ")[1]
+
     def close(self, into: str, graphs: list[str]) -> list[str]:
         """The updates that close a transitive property (a rule with ``transitive``) over the new edges in each of
         ``graphs``, with property paths: for each new edge ``a -> b``, every ``x`` with a path to ``a`` gets every
@@ -94,7 +99,7 @@ class Rule:
         so), that is every pair the new edges add, and the property is closed again: its rule need not read its
         own conclusions (``self_closed``). For more than :data:`SMALL_DELTA` new edges, :meth:`RuleEngine.run`
         closes the property in a store of its own instead (:meth:`closed_pairs`)."""
-        step = self.atoms[0].split(" ")[1]
+        step = self.closes
         return [self._insert(f"GRAPH <{graph}> {{ ?a {step} ?b }} ?x {step}* ?a . ?b {step}* ?z", into)
                 for graph in graphs]
 
@@ -103,7 +108,7 @@ class Rule:
         closure adds (``?x ?z``). One walk from each node (``?x P+ ?z``), not one from each edge: over a relation
         that is already closed, as when many new edges join a closed hierarchy, a walk from each of its n² edges
         costs n times more (a closed chain of 200 nodes: 10.7 s against 0.5 s)."""
-        step = self.atoms[0].split(" ")[1]
+        step = self.closes
         return (f"SELECT ?x ?z WHERE {{ {{ SELECT DISTINCT ?x ?z WHERE {{ ?x {step}+ ?z }} }} "
                 f"FILTER NOT EXISTS {{ ?x {step} ?z }} }}")
 
@@ -202,7 +207,7 @@ def _close_aside(store, rule: Rule, into: str) -> None:
     walking all of them: in a reasoned store a skill is the subject of hundreds (a role's skills, inverted), and a
     path walking a hierarchy pays that at every step (measured at 1M ESCO-like triples: 3.6 s for the SKOS
     broader hierarchy in place, 0.3 s aside; joined a level a pass, as the other rules are, 5.3 s)."""
-    step = ox.NamedNode(rule.atoms[0].split(" ")[1][1:-1])
+    step = ox.NamedNode(rule.closes[1:-1])
     aside = ox.Store()
     aside.extend(ox.Quad(q.subject, step, q.object) for q in store.quads_for_pattern(None, step, None, ox.DefaultGraph()))
     pairs = [(row[0], row[1]) for row in aside.query(rule.closed_pairs())]
@@ -326,7 +331,7 @@ class RuleEngine:
         def new_edges(rule: Rule, graphs) -> int:
             """How many triples of the transitive property of ``rule`` the ``graphs`` hold, counted up to
             :data:`SMALL_DELTA` + 1 (triples of other properties do not make a closure run)."""
-            step = ox.NamedNode(rule.atoms[0].split(" ")[1][1:-1])
+            step = ox.NamedNode(rule.closes[1:-1])
             quads = (q for g in graphs for q in store.quads_for_pattern(None, step, None, ox.NamedNode(g)))
             return sum(1 for _ in islice(quads, SMALL_DELTA + 1))
 

@@ -251,7 +251,7 @@ def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
         _return_memory()
         # N-Triples lines are N-Quads lines in the default graph: the inferred triples with a blank node go after
         # the closure's, in the inferred graph, and pyoxigraph reads the files itself (not through Python)
-        with closure.open("ab") as out, _Document((inferred, _blank_nodes_into(INFERRED_GRAPH))) as lines:
+        with closure.open("ab") as out, _Document(inferred, _blank_nodes_into(INFERRED_GRAPH)) as lines:
             end = out.tell()
             shutil.copyfileobj(lines, out, _Document.CHUNK)
             blank = out.tell() > end
@@ -259,7 +259,7 @@ def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
         try:
             disk.bulk_load(path=str(closure), format=ox.RdfFormat.N_QUADS)
             if blank:
-                with _Document((inferred, _without_blank_nodes)) as document:
+                with _Document(inferred, _without_blank_nodes) as document:
                     disk.bulk_load(document, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
             else:
                 disk.bulk_load(path=str(inferred), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(INFERRED_GRAPH))
@@ -272,37 +272,33 @@ def persist_owned(take: Callable[[], StoreClosure], folder: Path) -> None:
 
 
 class _Document(io.RawIOBase):
-    """N-Triples files read as one document, in chunks of whole lines, each file's chunks passed through its
-    function (an N-Triples line ends with `` .`` and a newline, and only there: a newline in a literal is escaped)."""
+    """An N-Triples file read in chunks of whole lines, each chunk passed through ``change`` (an N-Triples line
+    ends with `` .`` and a newline, and only there: a newline in a literal is escaped)."""
 
     CHUNK = 1 << 20
 
-    def __init__(self, *parts: tuple[Path, Callable[[bytes], bytes]]) -> None:
-        self._parts = [(path.open("rb"), change) for path, change in parts]
+    def __init__(self, path: Path, change: Callable[[bytes], bytes]) -> None:
+        self._handle, self._change = path.open("rb"), change
         self._pending, self._at = b"", 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while self._at == len(self._pending) and self._parts:
-            handle, change = self._parts[0]
-            chunk = handle.read(self.CHUNK)
+        while self._at == len(self._pending):
+            chunk = self._handle.read(self.CHUNK)
             if not chunk:
-                self._parts.pop(0)[0].close()
-                continue
+                return 0
             if not chunk.endswith(b"\n"):
-                chunk += handle.readline()
-            self._pending, self._at = change(chunk), 0
+                chunk += self._handle.readline()
+            self._pending, self._at = self._change(chunk), 0
         n = min(len(buffer), len(self._pending) - self._at)
         buffer[:n] = self._pending[self._at:self._at + n]
         self._at += n
         return n
 
     def close(self) -> None:
-        for handle, _ in self._parts:
-            handle.close()
-        self._parts = []
+        self._handle.close()
         super().close()
 
 
