@@ -67,17 +67,29 @@ def _ground(triples) -> set:
     return {t for t in triples if not any(isinstance(x, BNode) for x in t)}
 
 
-def test_pipeline_closure_equals_owlrls(data_file, reference, tmp_path):
-    from aiworkforce.reasoning.pipeline import dump_closure
+def test_the_stored_closure_equals_owlrls(data_file, reference, tmp_path):
+    """The on-disk store ``query --data`` keeps: owlrl's closure in the default graph, owlrl's inferred triples in
+    the inferred graph."""
+    import pyoxigraph as ox
 
-    result = reason_store(load_data_store([data_file]))
-    assert result.inconsistencies == ()
-    dump_closure(result, tmp_path / "closure.nt", tmp_path / "inferred.nt")
-    closure = Graph().parse(tmp_path / "closure.nt", format="nt")
+    from aiworkforce.query.engines import INFERRED_GRAPH
+    from aiworkforce.rdf.terms import from_oxigraph, to_rdflib
+    from aiworkforce.reasoning.pipeline import STORE, write_data_store
+
+    write_data_store(tmp_path, [data_file])
+    disk = ox.Store.read_only(str(tmp_path / STORE))
+
+    def graph(name) -> Graph:
+        out = Graph()
+        for q in disk.quads_for_pattern(None, None, None, name):
+            out.add(tuple(to_rdflib(from_oxigraph(t)) for t in (q.subject, q.predicate, q.object)))
+        return out
+
+    closure, inferred = graph(ox.DefaultGraph()), graph(ox.NamedNode(INFERRED_GRAPH))
     assert _ground(closure) == _ground(reference.closure)
     assert len(closure) == len(reference.closure), "restriction (blank node) triples match in number too"
-    inferred = Graph().parse(tmp_path / "inferred.nt", format="nt")
     assert _ground(inferred) == _ground(reference.closure) - _ground(reference.asserted)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STORE], "no temporary file is left"
 
 
 def test_every_stored_query_gives_owlrls_rows_on_joined_data(joined, reference, tmp_path):
@@ -238,40 +250,3 @@ def test_a_graph_the_rules_refuse_is_reasoned_by_owlrl_for_the_cache(tmp_path):
     assert any(str(s) == "http://example.org/b" and str(o) == "http://example.org/c" for s, _, o in closure)
 
 
-def test_persist_owned_drops_the_store_before_the_bulk_load(tmp_path, monkeypatch):
-    """The in-memory store is gone, and its memory handed back, before the on-disk store is loaded (the bulk load
-    needs about as much memory again); the on-disk store holds the closure and the inferred triples."""
-    import pyoxigraph as ox
-
-    import aiworkforce.reasoning.pipeline as pipeline
-    from aiworkforce.query.engines import INFERRED_GRAPH
-
-    events = []
-
-    class Tracked:
-        """The store, telling when it is dropped."""
-
-        def __init__(self, store):
-            self._store = store
-
-        def __getattr__(self, name):
-            return getattr(self._store, name)
-
-        def __del__(self):
-            events.append("dropped")
-
-    store = ox.Store()
-    a, p, b = (ox.NamedNode(f"urn:x:{n}") for n in "apb")
-    store.add(ox.Quad(a, p, b))
-    store.add(ox.Quad(b, p, a, ox.NamedNode("urn:x:step")))
-    store.add(ox.Quad(b, p, a))
-    monkeypatch.setattr(pipeline, "_return_memory", lambda: events.append("returned"))
-    handed = [pipeline.StoreClosure(Tracked(store), ("urn:x:step",), ())]
-    del store
-    pipeline.persist_owned(handed.pop, tmp_path)
-    assert events == ["dropped", "returned"]
-    disk = ox.Store.read_only(str(tmp_path / pipeline.STORE))
-    assert set(disk.quads_for_pattern(None, None, None, ox.DefaultGraph())) == {ox.Quad(a, p, b), ox.Quad(b, p, a)}
-    assert list(disk.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED_GRAPH))) == [
-        ox.Quad(b, p, a, ox.NamedNode(INFERRED_GRAPH))]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [pipeline.STORE]  # the N-Triples files are removed

@@ -6,7 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 
-_LABELS = {"load": "Loading", "reason": "Reasoning", "validate": "Validating"}
+_LABELS = {"load": "Loading", "reason": "Reasoning", "store": "Storing", "validate": "Validating"}
 
 
 @contextlib.contextmanager

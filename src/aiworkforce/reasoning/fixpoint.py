@@ -285,7 +285,8 @@ class RuleEngine:
         self.graphs: list[str] = []  # with keep=True: the step graphs holding the derived triples
         self.derived = 0  # with collect: how many triples the run derived
 
-    def run(self, store, *, delta: str | None = None, collect: str | None = None, keep: bool = False) -> None:
+    def run(self, store, *, delta: str | None = None, collect: str | None = None, keep: bool = False,
+            sink=None) -> None:
         """Saturate ``store``'s default graph.
 
         Semi-naive evaluation with immediate updates: the rules run one after the other (in :data:`RUN_ORDER`),
@@ -300,8 +301,12 @@ class RuleEngine:
         graph; every rule's first run then only joins against them. ``collect`` names a graph that receives every
         derived triple (the inferred graph of a cached store). ``keep=True`` keeps the step graphs instead, and
         :attr:`graphs` lists those holding triples: together they are every derived triple, each once (copying
-        them into one graph costs about a tenth of a large run).
+        them into one graph costs about a tenth of a large run). With ``keep``, a ``sink`` (a
+        :class:`~aiworkforce.reasoning.persist.StoreWriter`) is told of each step graph holding triples as soon as
+        its step ends (it never changes after that).
         """
+        if sink is not None and (self.trace or not keep):
+            raise ValueError("a sink is told of the step graphs that are kept, and a traced run keeps its own")
         if self.trace:
             return self._run_traced(store, delta=delta)
         rules = sorted(self.rules.rules, key=_run_order)
@@ -366,6 +371,8 @@ class RuleEngine:
                         large=frozenset(g for g in read if size(g) > LARGE_DELTA))
                 for update in updates:
                     store.update(update)
+                if sink is not None and has_triples(into):
+                    sink.inferred(store, into)
             if not active:
                 break
         self.graphs = [graph for graph in written if has_triples(graph)] if keep else []

@@ -406,12 +406,6 @@ def schema_quads(store, graph=None) -> list:
     return found
 
 
-def skolem_nodes(store) -> set:
-    """The skolem IRIs (anonymous class expressions of the schema) in a saturated ``store``'s default graph."""
-    return {term for q in schema_quads(store) for term in (q.subject, q.object)
-            if isinstance(term, ox.NamedNode) and term.value.startswith(SKOLEM)}
-
-
 @dataclass
 class Saturation:
     """What one saturation did: the asserted and the owlrl-closed schema, the rule engine (with its steps when
@@ -490,20 +484,28 @@ def saturate(store) -> list[str]:
     return saturation(store).errors
 
 
-def saturation(store, *, trace: bool = False, keep_inferred: bool = False) -> Saturation:
+def saturation(store, *, trace: bool = False, keep_inferred: bool = False, sink=None) -> Saturation:
     """:func:`saturate`, returning the whole :class:`Saturation` (``trace=True``: see :class:`RuleEngine`).
 
     ``keep_inferred=True`` leaves the inferred triples (those of the closure that were not asserted, except
     schema bookkeeping about anonymous class expressions, the triples with a skolem IRI) in named graphs of the
-    store as well, listed in :attr:`Saturation.inferred`."""
+    store as well, listed in :attr:`Saturation.inferred`. With it, a ``sink`` (a
+    :class:`~aiworkforce.reasoning.persist.StoreWriter`) is told when the default graph holds the asserted
+    triples and the closed schema, before any rule runs, and of each of those graphs once it is final."""
     tbox, closed, errors, kept, inferred = _closed_schema_into(store, keep_inferred=keep_inferred)
     engine = RuleEngine(compile_rules(closed), trace=trace)
-    engine.run(store, keep=keep_inferred)
+    if sink is not None:
+        if not keep_inferred:
+            raise ValueError("a sink is told of the inferred graphs, which only keep_inferred=True keeps")
+        sink.asserted(store)
+    engine.run(store, keep=keep_inferred, sink=sink)
     graphs = list(engine.graphs)
     if inferred:
         graphs.append(SCHEMA_INFERRED)
         store.bulk_load("".join(inferred).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
                         to_graph=ox.NamedNode(SCHEMA_INFERRED))
+        if sink is not None:
+            sink.inferred(store, SCHEMA_INFERRED, new=False)  # in the default graph since the schema was closed
     errors = list(errors) + engine.inconsistencies(store)
     # memberships in anonymous restriction classes are bookkeeping, not knowledge; nor is anything about them
     # an inferred fact
