@@ -37,9 +37,9 @@ class StoreWriter:
 
     The saturation calls :meth:`asserted` once the schema is closed (before any rule runs) and :meth:`inferred` for
     each named graph of inferred triples once it is final; the caller then calls :meth:`finish` (or, when the
-    saturation fails, :meth:`abandon`; leaving the ``with`` block does that too). The in-memory store must not lose
-    triples it has reported meanwhile, except the bookkeeping the saturation removes at the end. Temporary files go
-    beside ``path`` and are removed."""
+    saturation fails, :meth:`abandon`; leaving the ``with`` block does that too). The in-memory store must keep every
+    triple it has reported (a triple with a blank node or a skolem IRI may go: those are written as they stand at
+    the end). Temporary files go beside ``path`` and are removed."""
 
     def __init__(self, path: Path, *, inferred_graph: str) -> None:
         self._path = Path(path)
@@ -62,11 +62,12 @@ class StoreWriter:
         self.abandon()
 
     def asserted(self, store) -> None:
-        """The default graph of ``store`` as it stands is final: write it to the default graph. It is dumped here,
-        before the caller changes it again; the loading happens in the background."""
-        part = self._part()
-        store.dump(str(part), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        self._jobs.put((part, None, (ox.DefaultGraph(),)))
+        """The default graph of ``store`` now holds every asserted triple: write it to the default graph, in the
+        background. The rules may already be adding to it while it is dumped; whatever of theirs the dump holds
+        belongs in the default graph too (and reaches it again from its step graph, which is harmless: a store
+        holds a quad once). Nothing is taken out of the default graph from now on except triples with a blank
+        node or a skolem IRI, and those are written as they stand at the end."""
+        self._jobs.put((store, None, (ox.DefaultGraph(),)))
 
     def inferred(self, store, graph: str, *, new: bool = True) -> None:
         """The named graph ``graph`` of ``store`` holds inferred triples and will not change: write them to the
@@ -83,18 +84,19 @@ class StoreWriter:
         self._drain()
         out = self._path.parent / ".later-final.nq"
         default = ox.DefaultGraph()
-        with out.open("wb") as handle:
-            for quad in ox.parse(path=str(self._later), format=ox.RdfFormat.N_QUADS):
-                triple = (quad.subject, quad.predicate, quad.object)
-                if ox.Quad(*triple, default) not in store:
-                    continue  # bookkeeping the saturation removed
-                # a predicate stays an IRI (an anonymous inverse property in a chain is known by its skolem IRI)
-                final = (skolem_to_blank(quad.subject), quad.predicate, skolem_to_blank(quad.object))
-                if isinstance(quad.graph_name, ox.DefaultGraph) or self._graphs[quad.graph_name.value]:
-                    handle.write(_line(final, None))
-                if not isinstance(quad.graph_name, ox.DefaultGraph) and ox.Quad(*triple, quad.graph_name) in store:
-                    handle.write(_line(final, self._inferred))
         try:
+            with out.open("wb") as handle:
+                for quad in ox.parse(path=str(self._later), format=ox.RdfFormat.N_QUADS):
+                    triple = (quad.subject, quad.predicate, quad.object)
+                    if ox.Quad(*triple, default) not in store:
+                        continue  # bookkeeping the saturation removed
+                    # a predicate stays an IRI (an anonymous inverse property in a chain is known by its skolem IRI)
+                    final = (skolem_to_blank(quad.subject), quad.predicate, skolem_to_blank(quad.object))
+                    step = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
+                    if step is None or self._graphs[step.value]:
+                        handle.write(_line(final, None))
+                    if step is not None and ox.Quad(*triple, step) in store:
+                        handle.write(_line(final, self._inferred))
             self._disk.bulk_load(path=str(out), format=ox.RdfFormat.N_QUADS)
             self._disk.flush()
         finally:
@@ -126,24 +128,20 @@ class StoreWriter:
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             if self._stopping or self._failure is not None:
-                if job[1] is None:
-                    job[0].unlink(missing_ok=True)  # an asserted part, dumped for nothing
                 continue
             try:
                 self._write(*job)
             except BaseException as exc:  # handed to the caller by finish()
                 self._failure = exc
 
-    def _write(self, source, graph: str | None, targets: tuple) -> None:
-        """Load the triples of ``graph`` (dumped from the store ``source`` here; ``None``: ``source`` is the file
-        of the default graph's triples) into each of ``targets``, a piece at a time, except those kept for the end.
-        Pieces of :data:`_CHUNK` bytes bound the bulk loader's memory: about 210 MB, against 830 MB for a
-        million triples in one load (which, beside the reasoning store at 1M triples, would pass 1.8 GB)."""
-        if graph is None:
-            part = source
-        else:
-            part = self._part()
-            source.dump(str(part), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph))
+    def _write(self, store, graph: str | None, targets: tuple) -> None:
+        """Dump the triples of the named graph ``graph`` of ``store`` (``None``: its default graph) and load them
+        into each of ``targets``, a piece at a time, except those kept for the end. Pieces of :data:`_CHUNK` bytes
+        bound the bulk loader's memory: about 210 MB, against 830 MB for a million triples in one load (which,
+        beside the reasoning store at 1M triples, would pass 1.8 GB)."""
+        part = self._part()
+        store.dump(str(part), format=ox.RdfFormat.N_TRIPLES,
+                   from_graph=ox.DefaultGraph() if graph is None else ox.NamedNode(graph))
         try:
             with part.open("rb") as lines:
                 for chunk in iter(lambda: lines.read(_CHUNK), b""):
