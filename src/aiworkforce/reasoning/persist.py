@@ -61,42 +61,60 @@ class StoreWriter:
     def __exit__(self, *exc) -> None:
         self.abandon()
 
+    def _raise_failure(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
     def asserted(self, store) -> None:
         """The default graph of ``store`` now holds every asserted triple: write it to the default graph, in the
         background. The rules may already be adding to it while it is dumped; whatever of theirs the dump holds
         belongs in the default graph too (and reaches it again from its step graph, which is harmless: a store
         holds a quad once). Nothing is taken out of the default graph from now on except triples with a blank
         node or a skolem IRI, and those are written as they stand at the end."""
+        self._raise_failure()
         self._jobs.put((store, None, (ox.DefaultGraph(),)))
 
     def inferred(self, store, graph: str, *, new: bool = True) -> None:
         """The named graph ``graph`` of ``store`` holds inferred triples and will not change: write them to the
         inferred graph and (``new``: they were not in the default graph when :meth:`asserted` was called) to
         the default graph. Dumped and loaded in the background."""
+        self._raise_failure()  # no use reasoning on when the result cannot be written
         self._graphs[graph] = new
         targets = (ox.DefaultGraph(), self._inferred) if new else (self._inferred,)
         self._jobs.put((store, graph, targets))
 
-    def finish(self, store) -> None:
-        """Wait for the background writing, then write the triples kept for the end, as they now stand in
-        ``store`` (its default graph, and the graphs reported as inferred), and close the on-disk store.
-        Re-raises what made the background writing fail."""
+    def finish(self, store, *, skolems: frozenset = frozenset()) -> None:
+        """Wait for the background writing, then write what was kept for the end, as it now stands in ``store``,
+        and close the on-disk store. Re-raises what made the background writing fail.
+
+        The end of a saturation takes triples with a skolem IRI (``skolems``: those of the schema's anonymous
+        class expressions) out of graphs it has already reported, perhaps before they were dumped; so the default
+        graph's triples with a skolem subject or object are looked up in ``store`` by those IRIs, which become blank
+        nodes again. The lines kept for the end are written if they are still in ``store``: to the default graph,
+        and, those of a reported graph still in it, to the inferred graph."""
         self._drain()
         out = self._path.parent / ".later-final.nq"
         default = ox.DefaultGraph()
+
+        def blank(node):
+            return ox.BlankNode(node.value[len(SKOLEM):]) if node in skolems else node
+
+        def line(quad, graph) -> bytes:  # a predicate stays an IRI: an anonymous inverse property in a chain
+            return _line((blank(quad.subject), quad.predicate, blank(quad.object)), graph)
+
         try:
             with out.open("wb") as handle:
+                for node in skolems:
+                    for quad in {*store.quads_for_pattern(node, None, None, default),
+                                 *store.quads_for_pattern(None, None, node, default)}:
+                        handle.write(line(quad, None))
                 for quad in ox.parse(path=str(self._later), format=ox.RdfFormat.N_QUADS):
                     triple = (quad.subject, quad.predicate, quad.object)
-                    if ox.Quad(*triple, default) not in store:
-                        continue  # bookkeeping the saturation removed
-                    # a predicate stays an IRI (an anonymous inverse property in a chain is known by its skolem IRI)
-                    final = (skolem_to_blank(quad.subject), quad.predicate, skolem_to_blank(quad.object))
                     step = None if isinstance(quad.graph_name, ox.DefaultGraph) else quad.graph_name
-                    if step is None or self._graphs[step.value]:
-                        handle.write(_line(final, None))
+                    if (step is None or self._graphs[step.value]) and ox.Quad(*triple, default) in store:
+                        handle.write(line(quad, None))  # again, if it has a skolem IRI: a store holds it once
                     if step is not None and ox.Quad(*triple, step) in store:
-                        handle.write(_line(final, self._inferred))
+                        handle.write(line(quad, self._inferred))
             self._disk.bulk_load(path=str(out), format=ox.RdfFormat.N_QUADS)
             self._disk.flush()
         finally:
@@ -118,8 +136,8 @@ class StoreWriter:
         if self._thread.is_alive():
             self._jobs.put(None)
             self._thread.join()
-        if raise_failure and self._failure is not None:
-            raise self._failure
+        if raise_failure:
+            self._raise_failure()
 
     def _close(self) -> None:
         self._later.unlink(missing_ok=True)
@@ -140,11 +158,13 @@ class StoreWriter:
         bound the bulk loader's memory: about 210 MB, against 830 MB for a million triples in one load (which,
         beside the reasoning store at 1M triples, would pass 1.8 GB)."""
         part = self._part()
-        store.dump(str(part), format=ox.RdfFormat.N_TRIPLES,
-                   from_graph=ox.DefaultGraph() if graph is None else ox.NamedNode(graph))
         try:
+            store.dump(str(part), format=ox.RdfFormat.N_TRIPLES,
+                       from_graph=ox.DefaultGraph() if graph is None else ox.NamedNode(graph))
             with part.open("rb") as lines:
                 for chunk in iter(lambda: lines.read(_CHUNK), b""):
+                    if self._stopping:
+                        return
                     chunk += lines.readline()  # whole lines: an N-Triples line ends with a newline, and only there
                     if _marked(chunk):
                         chunk = self._set_aside(chunk, graph)
@@ -172,13 +192,6 @@ class StoreWriter:
 
 def _marked(data: bytes) -> bool:
     return any(mark in data for mark in _LATER)
-
-
-def skolem_to_blank(node):
-    """A pyoxigraph term with a skolem IRI turned back into its blank node."""
-    if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
-        return ox.BlankNode(node.value[len(SKOLEM):])
-    return node
 
 
 def _line(triple: tuple, graph) -> bytes:

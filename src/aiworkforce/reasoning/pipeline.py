@@ -22,9 +22,10 @@ from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 from aiworkforce.reasoning.closure import ReasoningResult, reason, rules_store
-from aiworkforce.reasoning.persist import StoreWriter, skolem_to_blank
+from aiworkforce.reasoning.persist import StoreWriter
 from aiworkforce.reasoning.reference import is_noise
-from aiworkforce.reasoning.rules import check_supported_store, find_inconsistencies, saturate, saturation, unskolem
+from aiworkforce.reasoning.rules import (SKOLEM, check_supported_store, find_inconsistencies, saturate, saturation,
+                                         unskolem)
 
 Progress = Callable[[str, int, int], None]
 
@@ -39,6 +40,7 @@ class StoreClosure:
     store: object
     inferred: tuple[str, ...]
     inconsistencies: tuple[str, ...]
+    skolems: frozenset = frozenset()  # the skolem IRIs in the store (see Saturation.skolems)
 
     @property
     def closure(self) -> int:
@@ -128,7 +130,7 @@ def reason_store(store, *, progress: Progress = _quiet, sink: StoreWriter | None
     progress("reason", 1, 3)
     run = saturation(store, keep_inferred=True, sink=sink)
     progress("reason", 3, 3)
-    return StoreClosure(store, run.inferred, tuple(run.errors))
+    return StoreClosure(store, run.inferred, tuple(run.errors), run.skolems)
 
 
 def store_inconsistencies(store, *, progress: Progress = _quiet) -> tuple[str, ...]:
@@ -169,7 +171,7 @@ def _write_rules_closure(folder: Path, graph) -> None:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
 
     def line(triple) -> str:
-        return " ".join(str(skolem_to_blank(t)) for t in triple) + " .\n"
+        return " ".join(str(_blank(t)) for t in triple) + " .\n"
 
     closure, inferred = [], []
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -201,11 +203,12 @@ def write_data_store(folder: Path, data: Sequence[str | Path], *, progress: Prog
 
     store = load_data_store(data, progress=progress)
     with StoreWriter(folder / STORE, inferred_graph=INFERRED_GRAPH) as writer:
-        errors = reason_store(store, progress=progress, sink=writer).inconsistencies
-        if errors:
-            raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
+        result = reason_store(store, progress=progress, sink=writer)
+        if result.inconsistencies:
+            raise InconsistencyError("the graph is inconsistent with the ontology: "
+                                     + "; ".join(result.inconsistencies))
         progress("store", 0, 1)
-        writer.finish(store)
+        writer.finish(store, skolems=result.skolems)
         progress("store", 1, 1)
 
 
@@ -216,3 +219,10 @@ def dump_store(path: Path, closure_path: Path, inferred_path: Path) -> None:
     store = ox.Store.read_only(str(path))  # several processes may read it at once
     store.dump(str(closure_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     store.dump(str(inferred_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH))
+
+
+def _blank(node):
+    """A pyoxigraph term with a skolem IRI turned back into its blank node."""
+    if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
+        return ox.BlankNode(node.value[len(SKOLEM):])
+    return node

@@ -416,6 +416,8 @@ class Saturation:
     engine: RuleEngine
     errors: list[str]
     inferred: tuple[str, ...] = ()  # with keep_inferred: the named graphs holding the inferred triples
+    #: the skolem IRIs of the schema's anonymous class expressions (and individuals) in the store, as pyoxigraph terms
+    skolems: frozenset = frozenset()
 
 
 def closed_schema(tbox: Graph) -> tuple[Graph, list[str]]:
@@ -491,12 +493,14 @@ def saturation(store, *, trace: bool = False, keep_inferred: bool = False, sink=
     schema bookkeeping about anonymous class expressions, the triples with a skolem IRI) in named graphs of the
     store as well, listed in :attr:`Saturation.inferred`. With it, a ``sink`` (a
     :class:`~aiworkforce.reasoning.persist.StoreWriter`) is told when the default graph holds the asserted
-    triples and the closed schema, before any rule runs, and of each of those graphs once it is final."""
+    triples and the closed schema, before any rule runs, and of each of those graphs once its rule step has
+    ended (the end of the saturation still takes triples with a skolem IRI out of them: see
+    :meth:`~aiworkforce.reasoning.persist.StoreWriter.finish`)."""
+    if sink is not None and not keep_inferred:
+        raise ValueError("a sink is told of the inferred graphs, which only keep_inferred=True keeps")
     tbox, closed, errors, kept, inferred = _closed_schema_into(store, keep_inferred=keep_inferred)
     engine = RuleEngine(compile_rules(closed), trace=trace)
     if sink is not None:
-        if not keep_inferred:
-            raise ValueError("a sink is told of the inferred graphs, which only keep_inferred=True keeps")
         sink.asserted(store)
     engine.run(store, keep=keep_inferred, sink=sink)
     graphs = list(engine.graphs)
@@ -508,7 +512,7 @@ def saturation(store, *, trace: bool = False, keep_inferred: bool = False, sink=
             sink.inferred(store, SCHEMA_INFERRED, new=False)  # in the default graph since the schema was closed
     errors = list(errors) + engine.inconsistencies(store)
     # memberships in anonymous restriction classes are bookkeeping, not knowledge; nor is anything about them
-    # an inferred fact
+    # an inferred fact (this changes graphs already told to a sink: it writes what has a skolem IRI at the end)
     skolems = {ox.NamedNode(SKOLEM + str(x)) for t in kept for x in (t[0], t[2]) if isinstance(x, BNode)}
     rdf_type = ox.NamedNode(str(RDF.type))
     for node in skolems:
@@ -517,4 +521,4 @@ def saturation(store, *, trace: bool = False, keep_inferred: bool = False, sink=
             found += [*store.quads_for_pattern(node, None, None, graph), *store.quads_for_pattern(None, None, node, graph)]
         for q in found:
             store.remove(q)
-    return Saturation(tbox, closed, engine, sorted(set(errors)), tuple(graphs))
+    return Saturation(tbox, closed, engine, sorted(set(errors)), tuple(graphs), frozenset(skolems))
