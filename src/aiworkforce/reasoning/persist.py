@@ -13,7 +13,9 @@ What cannot be written early is kept for the end: triples holding a blank node (
 the blank nodes of each document it loads new identities, so all of them must come in one document) and
 triples holding a skolem IRI (the rules' name for an anonymous class expression: the saturation removes some of
 them as bookkeeping, and the others become blank nodes again). :meth:`StoreWriter.finish` keeps those still in
-the store, turns skolem IRIs back into blank nodes and loads them as one document.
+the store, looks the default graph's triples with a skolem subject or object up again (the saturation may have
+taken them out of a step graph before it was dumped), turns skolem IRIs back into blank nodes and loads all of
+them as one document.
 """
 
 from __future__ import annotations
@@ -75,9 +77,10 @@ class StoreWriter:
         self._jobs.put((store, None, (ox.DefaultGraph(),)))
 
     def inferred(self, store, graph: str, *, new: bool = True) -> None:
-        """The named graph ``graph`` of ``store`` holds inferred triples and will not change: write them to the
-        inferred graph and (``new``: they were not in the default graph when :meth:`asserted` was called) to
-        the default graph. Dumped and loaded in the background."""
+        """The named graph ``graph`` of ``store`` holds inferred triples and will gain no more (it may lose some
+        with a skolem IRI: :meth:`finish` looks those up): write them to the inferred graph and (``new``: they were
+        not in the default graph when :meth:`asserted` was called) to the default graph. Dumped and loaded in the
+        background."""
         self._raise_failure()  # no use reasoning on when the result cannot be written
         self._graphs[graph] = new
         targets = (ox.DefaultGraph(), self._inferred) if new else (self._inferred,)
