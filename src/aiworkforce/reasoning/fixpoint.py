@@ -92,6 +92,11 @@ class Rule:
         """The property a ``transitive`` rule closes, as its atoms write it (``<IRI>``)."""
         return self.atoms[0].split(" ")[1]
 
+    @property
+    def closes_term(self) -> ox.NamedNode:
+        """:attr:`closes` as a pyoxigraph term."""
+        return ox.NamedNode(self.closes[1:-1])
+
     def close(self, into: str, graphs: list[str]) -> list[str]:
         """The updates that close a transitive property (a rule with ``transitive``) over the new edges in each of
         ``graphs``, with property paths: for each new edge ``a -> b``, every ``x`` with a path to ``a`` gets every
@@ -219,7 +224,7 @@ def _close_aside(store, rule: Rule, into: str) -> None:
         return
     # blank nodes: a parser gives those of each document new identities, so the terms themselves go across
     aside.extend(ox.Quad(q.subject, q.predicate, q.object)
-                 for q in store.quads_for_pattern(None, ox.NamedNode(step[1:-1]), None, ox.DefaultGraph()))
+                 for q in store.quads_for_pattern(None, rule.closes_term, None, ox.DefaultGraph()))
     pairs = list(aside.query(rule.closed_pairs()))
     store.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                  for t in pairs for graph in (ox.DefaultGraph(), ox.NamedNode(into)))
@@ -314,7 +319,7 @@ class RuleEngine:
         :attr:`graphs` lists those holding triples: together they are every derived triple, each once (copying
         them into one graph costs about a tenth of a large run). With ``keep``, a ``sink`` (a
         :class:`~aiworkforce.reasoning.persist.StoreWriter`) is told of each step graph holding triples as soon as
-        its step ends (it never changes after that).
+        its step ends (no rule adds to it after that).
         """
         if sink is not None and (self.trace or not keep):
             raise ValueError("a sink is told of the step graphs that are kept, and a traced run keeps its own")
@@ -349,7 +354,7 @@ class RuleEngine:
         def new_edges(rule: Rule, graphs) -> int:
             """How many triples of the transitive property of ``rule`` the ``graphs`` hold, counted up to
             :data:`SMALL_DELTA` + 1 (triples of other properties do not make a closure run)."""
-            step = ox.NamedNode(rule.closes[1:-1])
+            step = rule.closes_term
             quads = (q for g in graphs for q in store.quads_for_pattern(None, step, None, ox.NamedNode(g)))
             return sum(1 for _ in islice(quads, SMALL_DELTA + 1))
 
