@@ -7,7 +7,7 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from aiworkforce.rdf.prefixes import PREFIXES
-from aiworkforce.rdf.terms import Term, from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
+from aiworkforce.rdf.terms import Term, from_oxigraph, from_rdflib, rows_from_oxigraph, to_oxigraph, to_rdflib
 
 X = "http://www.w3.org/2001/XMLSchema#"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -165,3 +165,23 @@ def test_flags():
     assert Term.literal("3", X + "int").number == 3
     assert Term.literal("3").number is None
     assert Term.iri("http://x/3").number is None
+
+
+def test_rows_from_oxigraph_convert_each_cell_as_from_oxigraph_does():
+    """Repeated nodes are converted once, yet every cell is the term of its own node: values that differ only in
+    language or datatype stay apart, and an unbound cell is None."""
+    store = pyoxigraph.Store()
+    ex = "http://example.org/"
+    objects = [pyoxigraph.Literal("1", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+               pyoxigraph.Literal("1", datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+               pyoxigraph.Literal("a", language="en"), pyoxigraph.Literal("a", language="de"), pyoxigraph.Literal("a"),
+               pyoxigraph.NamedNode(ex + "a"), pyoxigraph.BlankNode("b1")]
+    for i, o in enumerate(objects):
+        store.add(pyoxigraph.Quad(pyoxigraph.NamedNode(ex + "s"), pyoxigraph.NamedNode(ex + f"p{i % 2}"), o))
+    query = "SELECT ?s ?o ?none WHERE { ?s ?p ?o OPTIONAL { ?o ?q ?none } } ORDER BY ?o"
+    variables, rows = rows_from_oxigraph(store.query(query))
+    expected = [tuple(from_oxigraph(s[v]) for v in ("s", "o", "none")) for s in store.query(query)]
+    assert variables == ("s", "o", "none")
+    assert list(rows) == expected and len(rows) == len(objects)
+    assert len({row[1] for row in rows}) == len(objects) and all(row[2] is None for row in rows)
+    assert rows[0][0] is rows[1][0]  # the same subject, converted once

@@ -23,6 +23,7 @@ from aiworkforce.rdf.terms import (
     Term,
     from_oxigraph,
     from_rdflib,
+    rows_from_oxigraph,
     to_oxigraph,
     to_rdflib,
 )
@@ -84,9 +85,7 @@ class OxigraphEngine:
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
         if isinstance(result, ox.QuerySolutions):
-            variables = tuple(v.value for v in result.variables)
-            rows = tuple(tuple(from_oxigraph(s[v]) for v in variables) for s in result)
-            return QueryResult("select", variables, rows)
+            return QueryResult("select", *rows_from_oxigraph(result))
         triples = tuple((from_oxigraph(t.subject), from_oxigraph(t.predicate), from_oxigraph(t.object)) for t in result)
         return QueryResult("graph", triples=triples)
 

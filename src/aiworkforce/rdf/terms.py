@@ -98,6 +98,26 @@ def from_oxigraph(node) -> Term | None:
     return Term(kind, node.value, None if datatype in _PLAIN else datatype, node.language or None)
 
 
+def rows_from_oxigraph(solutions) -> tuple[tuple[str, ...], tuple[tuple[Term | None, ...], ...]]:
+    """The variables and rows of pyoxigraph ``QuerySolutions`` as :class:`Term` tuples (None where unbound).
+
+    Each distinct node is converted once: a result repeats the same layers, classes and languages on every row."""
+    variables = tuple(v.value for v in solutions.variables)
+    columns = range(len(variables))
+    seen: dict = {None: None}
+    rows = []
+    for solution in solutions:
+        row = []
+        for i in columns:
+            node = solution[i]
+            term = seen.get(node, seen)
+            if term is seen:
+                term = seen[node] = from_oxigraph(node)
+            row.append(term)
+        rows.append(tuple(row))
+    return variables, tuple(rows)
+
+
 #: pyoxigraph's term classes and their kind, filled on first use (pyoxigraph is imported only when needed)
 _OXIGRAPH_KINDS: dict = {}
 
