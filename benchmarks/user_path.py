@@ -17,11 +17,15 @@ Phases, each a whole process exactly as a user types it, timed with its own peak
    (with this version's ``remove --into``, not timed), and its next query recomputes), then the query again,
    whose rows must be those of phase 3 (the query lists roles).
 
+With ``--every-query``, after phase 4 every stored query runs once more on the warm store (``aiworkforce query
+NAME -p ... --data F -f json``, the required parameters set to their examples), in both versions, with its rows
+compared: the warm figure of the queries users run, not only of the one above.
+
 Every command runs with ``XDG_CACHE_HOME`` in a temporary folder. The answers of both versions are compared (the
 violations found, the query rows). Prints one table per size, the growth exponent of each phase between sizes, the
 load average before each size, and as its last line one JSON object with every figure.
 
-Usage: python benchmarks/user_path.py --triples 100000 1000000 [--baseline PATH | --no-baseline]
+Usage: python benchmarks/user_path.py --triples 100000 1000000 [--baseline PATH | --no-baseline] [--every-query]
 ``--baseline PATH`` names a source checkout (it has ``src/aiworkforce``) to compare with.
 """
 
@@ -73,7 +77,7 @@ def run(tree: Path, args: list[str], env: dict[str, str], stdout=subprocess.DEVN
     return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def user_path(tree: Path, data: Path, work: Path) -> dict:
+def user_path(tree: Path, data: Path, work: Path, every_query: bool = False) -> dict:
     """The six phases for the checkout ``tree`` on ``data``; answers are kept for comparison."""
     work.mkdir(parents=True)
     kb = work / "ontology"
@@ -95,6 +99,8 @@ def user_path(tree: Path, data: Path, work: Path) -> dict:
     with (work / "rows.json").open("wb") as handle:
         out["first query"] = run(tree, query, warm, stdout=handle)
     out["warm query"] = run(tree, query, warm)
+    if every_query:
+        out["every query"] = every_stored_query(tree, data, warm, work / "every-query")
     def takes_data(command: str) -> bool:
         helped = subprocess.run([sys.executable, "-m", "aiworkforce", command, "--help"], capture_output=True,
                                 text=True, env={**env, "PYTHONPATH": str(tree / "src")})
@@ -128,11 +134,44 @@ def user_path(tree: Path, data: Path, work: Path) -> dict:
     return out
 
 
+def stored_queries() -> list[tuple[str, list[str]]]:
+    """This version's stored queries, each with its required parameters set to their examples (``-p`` arguments);
+    the baseline runs the same command lines."""
+    sys.path.insert(0, str(ROOT / "src"))
+    try:
+        from aiworkforce.query.catalogue import catalogue
+    finally:
+        sys.path.pop(0)
+    return [(name, [a for p in query.params if p.required for a in ("-p", f"{p.name}={p.example}")])
+            for name, query in sorted(catalogue().items())]
+
+
+def every_stored_query(tree: Path, data: Path, env: dict[str, str], work: Path) -> dict:
+    """Each stored query once on the warm store of ``env``: name -> (wall s, peak RSS MiB, CPU s, rows), or None
+    where the version has no such query or refuses the command line."""
+    work.mkdir(parents=True)
+    out = {}
+    for name, params in stored_queries():
+        target = work / f"{name}.json"
+        try:
+            with target.open("wb") as handle:
+                figures = run(tree, ["query", name, *params, "--data", str(data), "-f", "json"], env, stdout=handle)
+        except RuntimeError:
+            out[name] = None
+            continue
+        out[name] = (*figures, _rows(target))
+    return out
+
+
 def _rows(path: Path) -> list[str]:
-    rows = json.loads(path.read_text())
+    rows = json.loads(path.read_text() or "[]")
     if isinstance(rows, dict):
         rows = rows.get("results", {}).get("bindings", rows)
-    return sorted(json.dumps(r, sort_keys=True) for r in rows)
+
+    def cell(value):  # a list a GROUP_CONCAT joined has no order: its items are compared as a set
+        return "; ".join(sorted(value.split("; "))) if isinstance(value, str) else value
+
+    return sorted(json.dumps({k: cell(v) for k, v in r.items()}, sort_keys=True) for r in rows)
 
 
 def baseline_tree(spec: str | None, work: Path) -> Path | None:
@@ -147,6 +186,19 @@ def baseline_tree(spec: str | None, work: Path) -> Path | None:
     return target
 
 
+def print_every_query(this: dict, prev: dict | None) -> None:
+    """The table of every stored query on the warm store: rows, wall time, and the baseline's, rows compared."""
+    print(f"every stored query on the warm store (one run each){'':>4}rows{'this s':>9}"
+          + (f"{'baseline s':>12}  same rows" if prev else ""))
+    for name, figures in this["every query"].items():
+        line = f"  {name:<50}" + (f"{len(figures[3]):>6}{figures[0]:>9.2f}" if figures else f"{'-':>6}{'-':>9}")
+        if prev:
+            old = prev["every query"].get(name)
+            line += (f"{old[0]:>12.2f}  {figures is not None and figures[3] == old[3]}" if old
+                     else f"{'-':>12}  (no such query or command line in the baseline)")
+        print(line)
+
+
 def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -157,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", help="a source checkout to compare with (default: the previous release)")
     parser.add_argument("--no-baseline", dest="baseline", action="store_const", const="none")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--every-query", action="store_true", help="also time every stored query on the warm store")
     args = parser.parse_args(argv)
     gen = _generator()
     results: dict = {"sizes": {}}
@@ -167,8 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             data = work / f"esco-like-{n}.ttl"
             planted = gen.write(data, n, args.seed)
             before = load()
-            this = user_path(ROOT, data, work / f"this-{n}")
-            prev = user_path(baseline, data, work / f"base-{n}") if baseline else None
+            this = user_path(ROOT, data, work / f"this-{n}", args.every_query)
+            prev = user_path(baseline, data, work / f"base-{n}", args.every_query) if baseline else None
             results["sizes"][n] = {"this": this, "baseline": prev, "planted": planted, "load": before,
                                    "load_after": load()}
             print(f"\n{n:,} triples of ESCO-like data ({planted} planted violations), load average {before}"
@@ -184,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                   + (f", baseline {prev['violations']}" if prev else ""))
             print(f"query rows: {len(this['rows'])}" + (f", identical to baseline: {this['rows'] == prev['rows']}"
                                                         if prev else ""))
+            if args.every_query:
+                print_every_query(this, prev)
             print(f"the query sees the added contribution: {this['sees contribution']}"
                   + (f" (baseline {prev['sees contribution']})" if prev else ""))
             print(f"after remove, the query's rows are those before add: {this['back to the first rows']}"
@@ -206,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
         for who in ("this", "baseline"):
             if size[who]:
                 size[who].pop("rows")
+                for name, figures in size[who].get("every query", {}).items():
+                    size[who]["every query"][name] = figures and figures[:3]
     print(json.dumps(results, default=str))
     return 0
 

@@ -102,3 +102,30 @@ def test_violations_closure_and_rows_equal_the_reference_stack(joined):
             return naive
 
     assert sorted(rows, key=repr) == sorted(run_query(Reference(), "roles-by-layer").rows, key=repr)
+
+
+def _user_path():
+    spec = importlib.util.spec_from_file_location("user_path", ROOT / "benchmarks" / "user_path.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_query_phase_runs_each_stored_query_with_its_required_examples():
+    from aiworkforce.query.catalogue import catalogue
+
+    listed = dict(_user_path().stored_queries())
+    assert set(listed) == set(catalogue())
+    for name, args in listed.items():
+        required = [p for p in catalogue()[name].params if p.required]
+        assert args == [a for p in required for a in ("-p", f"{p.name}={p.example}")], name
+    assert listed["skills-for-role"] == ["-p", "role=Data Engineer"]
+
+
+def test_rows_are_compared_as_sets_with_joined_lists_as_sets(tmp_path):
+    rows = _user_path()._rows
+    a, b, c = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "c.json"
+    a.write_text('[{"x": "SQL; Python", "n": 2}, {"x": "Go", "n": 1}]')
+    b.write_text('[{"n": 1, "x": "Go"}, {"n": 2, "x": "Python; SQL"}]')
+    c.write_text('[{"x": "SQL; Rust", "n": 2}, {"x": "Go", "n": 1}]')
+    assert rows(a) == rows(b) != rows(c)
