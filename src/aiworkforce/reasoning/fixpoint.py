@@ -28,6 +28,14 @@ LARGE_DELTA = 20000
 Signature = tuple[frozenset | None, frozenset | None]
 
 
+def blank_node(node):
+    """A pyoxigraph term with a skolem IRI turned back into its blank node (other terms as they are); the
+    rdflib counterpart is :func:`aiworkforce.reasoning.rules.unskolem`."""
+    if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
+        return ox.BlankNode(node.value[len(SKOLEM):])
+    return node
+
+
 def _term_set(token: str, bind: dict) -> frozenset | None:
     if token == "a":
         return frozenset({str(RDF.type)})

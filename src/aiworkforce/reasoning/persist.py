@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from aiworkforce.reasoning.fixpoint import SKOLEM
+from aiworkforce.reasoning.fixpoint import SKOLEM, blank_node
 
 #: The bytes that mark a line for the end: a blank node, or a skolem IRI (in a literal too: harmless, it is
 #: written at the end like the others).
@@ -100,7 +100,7 @@ class StoreWriter:
         default = ox.DefaultGraph()
 
         def blank(node):
-            return ox.BlankNode(node.value[len(SKOLEM):]) if node in skolems else node
+            return blank_node(node) if node in skolems else node
 
         def line(quad, graph) -> bytes:  # a predicate stays an IRI: an anonymous inverse property in a chain
             return _line((blank(quad.subject), quad.predicate, blank(quad.object)), graph)

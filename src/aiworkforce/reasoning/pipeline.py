@@ -22,10 +22,10 @@ from aiworkforce.rdf.resources import data_files
 from aiworkforce.rdf.serialize import serialize
 from aiworkforce.rdf.terms import from_oxigraph, from_rdflib, to_oxigraph, to_rdflib
 from aiworkforce.reasoning.closure import ReasoningResult, reason, rules_store
+from aiworkforce.reasoning.fixpoint import blank_node
 from aiworkforce.reasoning.persist import StoreWriter
 from aiworkforce.reasoning.reference import is_noise
-from aiworkforce.reasoning.rules import (SKOLEM, check_supported_store, find_inconsistencies, saturate, saturation,
-                                         unskolem)
+from aiworkforce.reasoning.rules import check_supported_store, find_inconsistencies, saturate, saturation, unskolem
 
 Progress = Callable[[str, int, int], None]
 
@@ -171,7 +171,7 @@ def _write_rules_closure(folder: Path, graph) -> None:
         raise InconsistencyError("the graph is inconsistent with the ontology: " + "; ".join(errors))
 
     def line(triple) -> str:
-        return " ".join(str(_blank(t)) for t in triple) + " .\n"
+        return " ".join(str(blank_node(t)) for t in triple) + " .\n"
 
     closure, inferred = [], []
     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -219,10 +219,3 @@ def dump_store(path: Path, closure_path: Path, inferred_path: Path) -> None:
     store = ox.Store.read_only(str(path))  # several processes may read it at once
     store.dump(str(closure_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     store.dump(str(inferred_path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(INFERRED_GRAPH))
-
-
-def _blank(node):
-    """A pyoxigraph term with a skolem IRI turned back into its blank node."""
-    if isinstance(node, ox.NamedNode) and node.value.startswith(SKOLEM):
-        return ox.BlankNode(node.value[len(SKOLEM):])
-    return node

@@ -15,7 +15,7 @@ from rdflib import Graph
 from aiworkforce.errors import DataError
 from aiworkforce.rdf.prefixes import PREFIXES
 from aiworkforce.rdf.resources import data_files
-from aiworkforce.rdf.terms import from_oxigraph
+from aiworkforce.rdf.terms import rows_from_oxigraph
 
 _HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 
@@ -76,15 +76,8 @@ def _store(graph: Graph):
 def run_check(check: Check, graph: Graph | None, *, store=None) -> CheckResult:
     """Run one check over ``graph``; its rows are the offending terms (CURIEs) and explanations."""
     store = _store(graph) if store is None else store
-    solutions = store.query(check.text)
-    variables = tuple(v.value for v in solutions.variables)
-    rows = []
-    for solution in solutions:
-        cells = []
-        for v in variables:
-            term = from_oxigraph(solution[v])
-            cells.append("" if term is None else term.compact(PREFIXES))
-        rows.append(tuple(cells))
+    variables, terms = rows_from_oxigraph(store.query(check.text))
+    rows = (tuple("" if term is None else term.compact(PREFIXES) for term in row) for row in terms)
     return CheckResult(check, variables, tuple(sorted(rows)))
 
 
