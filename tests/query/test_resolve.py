@@ -204,3 +204,30 @@ def test_expand_curie():
     assert expand_curie("Data Engineer") is None
     assert expand_curie("role:") is None
     assert expand_curie("https://w3id.org/aiworkforce/role/x") is None
+
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+def test_an_iri_is_checked_with_one_lookup_and_answers_as_the_candidates_do(kg, monkeypatch, engine_name):
+    """Every IRI of the graph that has a label, and some that have none, against every class a parameter names
+    and none: the one lookup says yes exactly when the IRI is among the class's candidates (every label read),
+    so resolving it returns the same term without reading them (and reads them, as before, when it is not)."""
+    import aiworkforce.query.resolve as module
+
+    eng = kg.engine(engine_name)
+    labelled = sorted({row[0].value for row in eng.query(module._ANY_LABELS).rows if row[0].is_iri})
+    unlabelled = [BASE + "role/no-such-role", str(AIW.Role), "https://example.org/x"]
+    for cls in (ROLE_CLS, SKILL_CLS, LAYER_CLS, str(AIW.HybridRole), None):
+        members = {c.term.value for c in module._candidates(eng, cls)}
+        assert members
+        assert {iri for iri in labelled + unlabelled if module._labelled(eng, iri, cls)} == members, cls
+
+    def unread(*args):
+        raise AssertionError("the candidates were read")
+
+    monkeypatch.setattr(module, "_candidates", unread)
+    assert resolve("role:ml-engineer", engine=eng, cls=ROLE_CLS) == ML_ENGINEER
+    assert resolve(f" {BASE}skill/automation ", engine=eng, cls=SKILL_CLS, within=BASE + "skill/") == Term.iri(
+        BASE + "skill/automation")
+    with pytest.raises(AssertionError, match="candidates were read"):  # outside ``within``: the candidates decide
+        resolve("role:ml-engineer", engine=eng, cls=ROLE_CLS, within=BASE + "skill/")

@@ -18,6 +18,10 @@ Files up to :data:`HASHED_BYTES` are hashed again on every read; larger ones, an
 checked by the store itself, which verifies a checksum on every block it reads. An entry (or any file in it)
 not owned by the current user, or writable by others, or a symbolic link, is never read: a shared cache folder
 cannot plant a closure.
+
+The key of a graph joined with data files holds the SHA-256 of each file's content; a file's digest is remembered
+while its status (device, inode, size, modification and change time) is unchanged (:mod:`.digests`), so a warm
+query does not read the data again.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiworkforce.errors import InputError
+from aiworkforce.reasoning.digests import file_digests, sha256_of
 from aiworkforce.rdf.files import check_input
 from aiworkforce.rdf.resources import data_files
 
@@ -97,34 +101,28 @@ def source_key() -> str:
 
     The package version is the ontology's ``owl:versionInfo``, so hashing the files covers it too.
     """
-    digest = hashlib.sha256(f"{CACHE_FORMAT}\0".encode())
     here = Path(__file__).resolve().parent
-    _hash_files(digest, sorted(here.glob("*.py")))  # every module of the reasoning package
-    _hash_files(digest, data_files("ontology"))
-    return digest.hexdigest()[:24]
+    # every module of the reasoning package, and every ontology file
+    return _names_and_contents([*sorted(here.glob("*.py")), *data_files("ontology")], None, f"{CACHE_FORMAT}\0")[:24]
 
 
 def data_key(data) -> str:
-    """A hash of the content of data files, for the cache key of a joined graph. They are read again to be
-    parsed, so each must be a regular file (a device or a pipe is refused: hashing it might never end)."""
+    """A hash of the names and content of data files, for the cache key of a joined graph. They are read again
+    to be parsed, so each must be a regular file (a device or a pipe is refused: hashing it might never end). A
+    file's digest is reused while its status is unchanged (:mod:`~aiworkforce.reasoning.digests`)."""
     paths = [Path(p) for p in data]
     for path in paths:
         check_input(path, pipes=False)
-    return _hash_files(hashlib.sha256(), paths).hexdigest()[:16]
+    return _names_and_contents(paths, cache_root())[:16]
 
 
-def _hash_files(digest, paths):
-    """Feed each file's name and content to ``digest`` (in blocks: data files may be large)."""
-    for path in paths:
-        digest.update(path.name.encode() + b"\0")
-        try:
-            with path.open("rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-        except OSError as exc:
-            raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
-        digest.update(b"\0")
-    return digest
+def _names_and_contents(paths, memo: Path | None, start: str = "") -> str:
+    """A hash of each file's name and content digest (those of ``memo``'s folder where their status is
+    unchanged; all read when None)."""
+    digest = hashlib.sha256(start.encode())
+    for path, content in zip(paths, file_digests(paths, memo)):
+        digest.update(f"{path.name}\0{content}\0".encode())
+    return digest.hexdigest()
 
 
 def cached_closure(key: str, build: Callable[[Path], None], *, rebuild: bool = False) -> CachedClosure:
@@ -177,14 +175,6 @@ def find_entry(key: str) -> CachedClosure | None:
     return None
 
 
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _entry_files(folder: Path) -> list[str]:
     """The files of an entry (relative paths, sorted), without the checksums and the store's volatile files."""
     out = []
@@ -204,7 +194,7 @@ def _seal(folder: Path) -> None:
         with path.open("rb") as handle:
             os.fsync(handle.fileno())
         st = path.stat()
-        digest = _NOT_HASHED if _by_stat(name, st.st_size) else _digest(path)
+        digest = _NOT_HASHED if _by_stat(name, st.st_size) else sha256_of(path)
         lines.append(f"{digest} {st.st_size} {st.st_mtime_ns}  {name}\n")
     if (folder / STORE).is_dir():
         _fsync_dir(folder / STORE)
@@ -254,7 +244,7 @@ def _intact(folder: Path) -> bool:
             if st.st_size != int(size):
                 return False
             if not _by_stat(name, st.st_size):
-                if _digest(folder / name) != digest:
+                if sha256_of(folder / name) != digest:
                     return False
             elif st.st_mtime_ns != int(mtime):
                 return False
