@@ -511,3 +511,33 @@ def test_add_then_remove_gives_back_the_knowledge_base_and_refuses_what_it_canno
     assert remove_contributions(["prompt-engineer"]).terms == ("role:prompt-engineer",)
     assert not kb.module.exists()
     assert {p.name: p.read_bytes() for p in kb.folder.iterdir()} == before
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("prompt-engineer.ttl", "ttl"), ("Prompt-Engineer.YML", "yaml"),
+                                           ("prompt-engineer.yaml", "yaml")])
+def test_new_role_writes_the_format_the_file_name_means(tmp_path, capsys, name, fmt):
+    target = tmp_path / name
+    assert main(["new-role", "prompt-engineer", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == role_template("prompt-engineer", fmt)
+    assert main(["validate", str(target)]) == 1  # read as what it is: the unfilled fields are violations, not syntax
+    assert "syntax" not in capsys.readouterr().err
+
+
+def test_new_role_refuses_a_format_the_file_name_contradicts(tmp_path, capsys):
+    target = tmp_path / "prompt-engineer.ttl"
+    assert main(["new-role", "prompt-engineer", "--format", "yaml", "-o", str(target)]) == 2
+    assert not target.exists()
+    assert capsys.readouterr().err == ("aiworkforce: error: --format yaml does not match the file name "
+                                       "prompt-engineer.ttl\n  hint: name the file prompt-engineer.yaml, or leave "
+                                       "out --format\n")
+    assert main(["new-role", "prompt-engineer", "--format", "ttl", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == role_template("prompt-engineer", "ttl")
+
+
+@pytest.mark.parametrize(("name", "args", "hint"), [("notes.txt", [], "notes.yaml"), ("role", ["-f", "ttl"], "role.ttl")])
+def test_new_role_refuses_a_file_validate_would_not_read(tmp_path, capsys, name, args, hint):
+    target = tmp_path / name
+    assert main(["new-role", "prompt-engineer", *args, "-o", str(target)]) == 2
+    assert not target.exists()
+    err = capsys.readouterr().err
+    assert err.startswith(f"aiworkforce: error: {target}: a contribution is a .yaml or .ttl file") and hint in err

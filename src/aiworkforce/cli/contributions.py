@@ -16,7 +16,9 @@ def new_role(
     name: Annotated[str, typer.Argument(
         metavar="SLUG_OR_TITLE",
         help='The new role\'s slug (ai-red-teamer) or its title ("AI Red Teamer"; the slug is made from it).')],
-    fmt: Annotated[TemplateFormat, typer.Option("--format", "-f", help="Template format.")] = TemplateFormat.yaml,
+    fmt: Annotated[Optional[TemplateFormat], typer.Option(
+        "--format", "-f", help="Template format (default: the one -o's extension means, .ttl or .yaml; else yaml).",
+        show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", dir_okay=False,
                                                    help="Write the template to this file (never overwrites).")] = None,
 ) -> None:
@@ -26,7 +28,7 @@ def new_role(
     from aiworkforce.rdf.files import write_atomic
     from aiworkforce.contributions.scaffold import new_role as make_template
 
-    template = make_template(name, fmt.value, graph=KnowledgeGraph())
+    template = make_template(name, fmt.value if fmt else None, graph=KnowledgeGraph(), output=output)
     if template.derived_slug:
         typer.echo(f"slug: {template.slug} (made from the title {template.label!r})", err=True)
     if output is None:

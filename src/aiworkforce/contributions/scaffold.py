@@ -117,10 +117,12 @@ def title_of(slug: str, casing: dict[str, str] | None = None) -> str:
     return " ".join(casing.get(word, word.capitalize()) for word in slug.split("-"))
 
 
-def new_role(name: str, fmt: str = "yaml", *, graph=None) -> RoleTemplate:
+def new_role(name: str, fmt: str | None = "yaml", *, graph=None, output=None) -> RoleTemplate:
     """A template for a new role named by its slug (``ai-red-teamer``) or its title (``"AI Red Teamer"``, whose
     slug is derived). The title made from a slug spells words as the labels of ``graph`` (a
-    :class:`~aiworkforce.graph.KnowledgeGraph`) do: "AI Red Teamer", not "Ai Red Teamer"."""
+    :class:`~aiworkforce.graph.KnowledgeGraph`) do: "AI Red Teamer", not "Ai Red Teamer". ``fmt`` None: the
+    format the name of the file it will be written to (``output``) means (:func:`template_format`)."""
+    fmt = template_format(fmt, output)
     name = name.strip()
     if _SLUG.match(name):
         slug, label, derived = name, title_of(name, known_casing(graph) if graph is not None else None), False
@@ -131,6 +133,29 @@ def new_role(name: str, fmt: str = "yaml", *, graph=None) -> RoleTemplate:
                              hint="use letters and digits, e.g. `aiworkforce new-role \"AI Red Teamer\"` or "
                                   "`aiworkforce new-role ai-red-teamer`")
     return RoleTemplate(slug, label, _fill(slug, label, fmt), derived)
+
+
+#: The template format a file name's extension means (``-o prompt-engineer.ttl`` writes Turtle).
+_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".ttl": "ttl"}
+
+
+def template_format(given: str | None, output=None) -> str:
+    """The format of a template written to ``output`` (a path, or None for standard output): ``given`` (yaml or
+    ttl) if set, else the one the file's extension means, else yaml. A file name ``validate`` would not read as a
+    contribution (``.txt``), or whose extension contradicts ``given`` (``validate`` reads a ``.ttl`` file as
+    Turtle, so a YAML template in it would not validate), is refused."""
+    from pathlib import Path
+
+    implied = _BY_SUFFIX.get(Path(output).suffix.lower()) if output is not None else None
+    if output is not None and implied is None:
+        stem = Path(output).stem if Path(output).suffix else Path(output).name
+        raise UsageError(f"{output}: a contribution is a .yaml or .ttl file, which validate and add read",
+                         hint=f"name the file {stem}.{given or 'yaml'}")
+    if given is not None and implied is not None and given != implied:
+        raise UsageError(f"--format {given} does not match the file name {Path(output).name}",
+                         hint=f"name the file {Path(output).stem}.{'yaml' if given == 'yaml' else 'ttl'}, "
+                              f"or leave out --format")
+    return given or implied or "yaml"
 
 
 def role_template(slug: str, fmt: str = "yaml", *, casing: dict[str, str] | None = None) -> str:
