@@ -534,7 +534,8 @@ def test_new_role_refuses_a_format_the_file_name_contradicts(tmp_path, capsys):
     assert target.read_text(encoding="utf-8") == role_template("prompt-engineer", "ttl")
 
 
-@pytest.mark.parametrize(("name", "args", "hint"), [("notes.txt", [], "notes.yaml"), ("role", ["-f", "ttl"], "role.ttl")])
+@pytest.mark.parametrize(("name", "args", "hint"), [("notes.txt", [], "extension .yaml"), ("role", ["-f", "ttl"], "extension .ttl"),
+                                                   (".yaml", [], "extension .yaml")])
 def test_new_role_refuses_a_file_validate_would_not_read(tmp_path, capsys, name, args, hint):
     target = tmp_path / name
     assert main(["new-role", "prompt-engineer", *args, "-o", str(target)]) == 2

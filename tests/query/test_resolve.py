@@ -231,3 +231,11 @@ def test_an_iri_is_checked_with_one_lookup_and_answers_as_the_candidates_do(kg, 
         BASE + "skill/automation")
     with pytest.raises(AssertionError, match="candidates were read"):  # outside ``within``: the candidates decide
         resolve("role:ml-engineer", engine=eng, cls=ROLE_CLS, within=BASE + "skill/")
+
+
+@pytest.mark.parametrize("engine_name", ["oxigraph", "rdflib"])
+@pytest.mark.parametrize("value", ["role:foo%zz", "https://example.org/a#b#c", "https://[x/", "https://example.org/\x01"])
+@pytest.mark.parametrize("cls", [ROLE_CLS, None])
+def test_a_malformed_iri_is_an_unknown_term_not_a_crash(kg, engine_name, value, cls):
+    with pytest.raises(UnknownTermError):
+        resolve(value, engine=kg.engine(engine_name), cls=cls, what="role")

@@ -218,9 +218,14 @@ def test_abandoned_builds_are_pruned(cache_dir, quick_reason):
     young_build = cache_dir / ".build-in-progress"
     young_build.mkdir()
     (cache_dir / "NOTES.txt").write_text("not a cache entry", encoding="utf-8")
+    old_memo, young_memo = cache_dir / ".digests-abandoned", cache_dir / ".digests-being-written"
+    old_memo.write_text("{}", encoding="utf-8")
+    os.utime(old_memo, (two_hours_ago, two_hours_ago))
+    young_memo.write_text("{}", encoding="utf-8")
 
     entry = shipped_entry()
-    assert _children(cache_dir) == sorted([".build-in-progress", "NOTES.txt", entry.folder.name])
+    assert _children(cache_dir) == sorted([".build-in-progress", ".digests-being-written", "NOTES.txt",
+                                           entry.folder.name])
 
 
 def test_an_unwritable_cache_dir_still_works_through_a_private_copy(tmp_path, monkeypatch, quick_reason):

@@ -16,13 +16,13 @@ from aiworkforce.reasoning import cache, digests
 def hashed(monkeypatch):
     """Count the files actually read (the digest is still computed for real)."""
     calls = []
-    real = digests.sha256_of
+    real = digests._sha256_of_stream
 
-    def counting(path):
-        calls.append(path.name)
-        return real(path)
+    def counting(handle):
+        calls.append(os.path.basename(handle.name))
+        return real(handle)
 
-    monkeypatch.setattr(digests, "sha256_of", counting)
+    monkeypatch.setattr(digests, "_sha256_of_stream", counting)
     return calls
 
 
@@ -132,3 +132,37 @@ def test_the_data_key_follows_the_content_and_the_names(tmp_path, monkeypatch, s
     assert cache.data_key([one, two]) not in (first, cache.data_key([two, one]))
     one.write_bytes(b"<urn:a> <urn:b> <urn:d> .\n")
     assert cache.data_key([one]) != first
+
+
+def test_a_memo_nested_too_deep_to_read_is_ignored(tmp_path, hashed, settled):
+    data = tmp_path / "data.ttl"
+    data.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
+    time.sleep(settled)
+    (tmp_path / digests.MEMO).write_text("[" * 100_000)
+    assert digests.file_digests([data], tmp_path) == [sha(data.read_bytes())]
+
+
+def test_a_file_edited_while_it_is_hashed_is_not_remembered(tmp_path, monkeypatch, settled):
+    data = tmp_path / "data.ttl"
+    data.write_bytes(b'<urn:a> <urn:b> "one" .\n')
+    time.sleep(settled)
+    real = digests._sha256_of_stream
+
+    def editing(handle):  # another program rewrites the file (same size) while it is read
+        digest = real(handle)
+        with open(data, "r+b") as other:
+            other.write(b'<urn:a> <urn:b> "two" .\n')
+        return digest
+
+    monkeypatch.setattr(digests, "_sha256_of_stream", editing)
+    digests.file_digests([data], tmp_path)
+    assert not (tmp_path / digests.MEMO).exists()
+
+
+def test_nothing_is_remembered_where_the_change_time_is_the_creation_time(tmp_path, monkeypatch, settled):
+    data = tmp_path / "data.ttl"
+    data.write_bytes(b"<urn:a> <urn:b> <urn:c> .\n")
+    time.sleep(settled)
+    monkeypatch.setattr(digests.os, "name", "nt")
+    assert digests.file_digests([data], tmp_path) == [sha(data.read_bytes())]
+    assert not (tmp_path / digests.MEMO).exists()

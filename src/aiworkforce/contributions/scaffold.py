@@ -117,7 +117,7 @@ def title_of(slug: str, casing: dict[str, str] | None = None) -> str:
     return " ".join(casing.get(word, word.capitalize()) for word in slug.split("-"))
 
 
-def new_role(name: str, fmt: str | None = "yaml", *, graph=None, output=None) -> RoleTemplate:
+def new_role(name: str, fmt: str | None = None, *, graph=None, output=None) -> RoleTemplate:
     """A template for a new role named by its slug (``ai-red-teamer``) or its title (``"AI Red Teamer"``, whose
     slug is derived). The title made from a slug spells words as the labels of ``graph`` (a
     :class:`~aiworkforce.graph.KnowledgeGraph`) do: "AI Red Teamer", not "Ai Red Teamer". ``fmt`` None: the
@@ -148,9 +148,8 @@ def template_format(given: str | None, output=None) -> str:
 
     implied = _BY_SUFFIX.get(Path(output).suffix.lower()) if output is not None else None
     if output is not None and implied is None:
-        stem = Path(output).stem if Path(output).suffix else Path(output).name
         raise UsageError(f"{output}: a contribution is a .yaml or .ttl file, which validate and add read",
-                         hint=f"name the file {stem}.{given or 'yaml'}")
+                         hint=f"give the file the extension .{given or 'yaml'}")
     if given is not None and implied is not None and given != implied:
         raise UsageError(f"--format {given} does not match the file name {Path(output).name}",
                          hint=f"name the file {Path(output).stem}.{'yaml' if given == 'yaml' else 'ttl'}, "

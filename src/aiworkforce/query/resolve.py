@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from aiworkforce.errors import AmbiguousTermError, UnknownTermError, UsageError
 from aiworkforce.rdf.prefixes import BASE, PREFIXES
-from aiworkforce.rdf.terms import Term
+from aiworkforce.rdf.terms import IRI_FORBIDDEN, Term
 
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*):([^\s/]\S*)$")
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -66,8 +66,21 @@ def _candidates(engine, cls: str | None) -> list[Candidate]:
     return cache[cls]
 
 
+def _valid_iri(iri: str) -> bool:
+    """Whether ``iri`` is an IRI an engine accepts as a term (a typo such as ``role:foo%zz`` is not)."""
+    import pyoxigraph
+
+    if IRI_FORBIDDEN.search(iri):
+        return False
+    try:
+        pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def _described(engine, iri: str) -> bool:
-    if any(c in iri for c in '<>"{}|^`\\ '):
+    if not _valid_iri(iri):
         return False
     result = engine.query("ASK { ?s ?p ?o }", {"s": Term.iri(iri)})
     return bool(result.boolean)
@@ -76,7 +89,7 @@ def _described(engine, iri: str) -> bool:
 def _labelled(engine, iri: str, cls: str | None) -> bool:
     """Whether the IRI ``iri`` is one of the candidates of ``cls`` (a term of the class with a label), asked
     directly: the candidates of a class are every label of it, 39,000 roles' labels in a million triples."""
-    if any(c in iri for c in '<>"{}|^`\\ '):
+    if not _valid_iri(iri):
         return False
     if cls is None:
         return bool(engine.query(_ANY_LABELLED, {"term": Term.iri(iri)}).boolean)

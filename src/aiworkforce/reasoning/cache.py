@@ -287,6 +287,8 @@ def _prune(root: Path, *, keep: Path) -> None:
     other on every run, and a folder another process was just handed is not deleted under it."""
     entries = []
     for child in root.iterdir():
+        if child.name.startswith(".digests-") and child.is_file() and time.time() - child.stat().st_mtime > 3600:
+            child.unlink(missing_ok=True)  # the temporary file of a memo write that was interrupted
         if child == keep or not child.is_dir():
             continue
         age = time.time() - child.stat().st_mtime

@@ -8,6 +8,11 @@ unchanged. This is how ``git status`` and ``make`` tell that a file is unchanged
 the moment hashing began. Any later write sets the change time to a later moment (``utime`` can set the
 modification time back, but not the change time), so a remembered status never matches edited content.
 
+The status is that of the file as opened (``fstat``), which on NFS makes the client revalidate what it caches
+of it, and the digest is of that same open file. Windows reports the creation time where POSIX has the change
+time, so nothing is remembered there. A file system that stores no change time at all (FAT) is the known limit:
+a rewrite of the same size whose modification time is then set back (``touch -r``) is not seen.
+
 Like a cache entry, the file is only read if it belongs to the current user and nobody else may write to it, and
 it is replaced atomically; losing it (or a concurrent update) only means hashing again.
 """
@@ -32,44 +37,50 @@ MEMO = "digests.json"
 
 def file_digests(paths: list[Path], folder: Path | None) -> list[str]:
     """The SHA-256 (hex) of each file's content, reused from ``folder``'s memo where its status is unchanged
-    (``None``: every file is read, nothing remembered)."""
-    memo_path = folder / MEMO if folder is not None else None
+    (``None``: every file is read, nothing remembered). Remembered on POSIX systems only, where the change time
+    is what its name says (Windows reports the creation time in its place)."""
+    memo_path = folder / MEMO if folder is not None and os.name == "posix" else None
     memo = _read(memo_path) if memo_path is not None else {}
     out, learned = [], {}
     for path in paths:
         key = str(path.resolve())
-        status = _status(path)
-        seen = memo.get(key)
-        if seen is not None and seen[0] == status:
-            out.append(seen[1])
-            continue
-        began = time.time()
         try:
-            digest = sha256_of(path)
+            # the status of the file opened, not of the path: on NFS, opening revalidates the cached attributes
+            with path.open("rb") as handle:
+                status = _status(os.fstat(handle.fileno()))
+                seen = memo.get(key)
+                if seen is not None and seen[0] == status:
+                    out.append(seen[1])
+                    continue
+                began = time.time()
+                digest = _sha256_of_stream(handle)
+                settled = (_status(os.fstat(handle.fileno())) == status
+                           and max(status[3], status[4]) < (began - SETTLED) * 1e9)
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
         out.append(digest)
-        if memo_path is not None and _status(path) == status and max(status[3], status[4]) < (began - SETTLED) * 1e9:
+        if memo_path is not None and settled:
             learned[key] = [status, digest]
     if learned:
         _write(memo_path, {**{k: v for k, v in memo.items() if k not in learned}, **learned})
     return out
 
 
-def _status(path: Path) -> list[int]:
-    try:
-        st = os.stat(path)
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+def _status(st: os.stat_result) -> list[int]:
     return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def sha256_of(path: Path) -> str:
-    """The SHA-256 (hex) of a file's content, read in blocks (data files may be large)."""
-    digest = hashlib.sha256()
+    """The SHA-256 (hex) of a file's content."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
+        return _sha256_of_stream(handle)
+
+
+def _sha256_of_stream(handle) -> str:
+    """The SHA-256 (hex) of what is left to read in ``handle``, read in blocks (data files may be large)."""
+    digest = hashlib.sha256()
+    for block in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(block)
     return digest.hexdigest()
 
 
@@ -87,7 +98,7 @@ def _read(path: Path) -> dict:
         with os.fdopen(fd, "rb") as handle:
             fd = None
             memo = json.loads(handle.read())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # RecursionError: a memo nested deeper than json reads
         return {}
     finally:
         if fd is not None:
