@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiworkforce.errors import UsageError
 
@@ -135,25 +136,21 @@ def new_role(name: str, fmt: str | None = None, *, graph=None, output=None) -> R
     return RoleTemplate(slug, label, _fill(slug, label, fmt), derived)
 
 
-#: The template format a file name's extension means (``-o prompt-engineer.ttl`` writes Turtle).
-_BY_SUFFIX = {".yaml": "yaml", ".yml": "yaml", ".ttl": "ttl"}
-
-
 def template_format(given: str | None, output=None) -> str:
     """The format of a template written to ``output`` (a path, or None for standard output): ``given`` (yaml or
     ttl) if set, else the one the file's extension means, else yaml. A file name ``validate`` would not read as a
     contribution (``.txt``), or whose extension contradicts ``given`` (``validate`` reads a ``.ttl`` file as
     Turtle, so a YAML template in it would not validate), is refused."""
-    from pathlib import Path
+    from aiworkforce.contributions.read import YAML_SUFFIXES
 
-    implied = _BY_SUFFIX.get(Path(output).suffix.lower()) if output is not None else None
+    suffix = Path(output).suffix.lower() if output is not None else None
+    implied = "yaml" if suffix in YAML_SUFFIXES else "ttl" if suffix == ".ttl" else None
     if output is not None and implied is None:
         raise UsageError(f"{output}: a contribution is a .yaml or .ttl file, which validate and add read",
                          hint=f"give the file the extension .{given or 'yaml'}")
     if given is not None and implied is not None and given != implied:
         raise UsageError(f"--format {given} does not match the file name {Path(output).name}",
-                         hint=f"name the file {Path(output).stem}.{'yaml' if given == 'yaml' else 'ttl'}, "
-                              f"or leave out --format")
+                         hint=f"name the file {Path(output).stem}.{given}, or leave out --format")
     return given or implied or "yaml"
 
 

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiworkforce.reasoning.digests import file_digests, sha256_of
+from aiworkforce.reasoning.digests import file_digests, owned_alone, sha256_of
 from aiworkforce.rdf.files import check_input
 from aiworkforce.rdf.resources import data_files
 
@@ -255,13 +255,9 @@ def _intact(folder: Path) -> bool:
 
 def _trusted(folder: Path) -> bool:
     """True if ``folder`` and everything in it belong to the current user and nobody else may write to them."""
-    if not hasattr(os, "getuid"):  # pragma: no cover - Windows: no owners to compare
-        return True
-    uid = os.getuid()
     try:
         for path in (folder, *(Path(base) / n for base, dirs, files in os.walk(folder) for n in (*dirs, *files))):
-            st = path.lstat()
-            if st.st_uid != uid or st.st_mode & 0o022 or path.is_symlink():
+            if not owned_alone(path.lstat()) or path.is_symlink():
                 return False
     except OSError:
         return False

@@ -43,7 +43,7 @@ def file_digests(paths: list[Path], folder: Path | None) -> list[str]:
     memo = _read(memo_path) if memo_path is not None else {}
     out, learned = [], {}
     for path in paths:
-        key = str(path.resolve())
+        key = str(path.resolve()) if memo_path is not None else None
         try:
             # the status of the file opened, not of the path: on NFS, opening revalidates the cached attributes
             with path.open("rb") as handle:
@@ -84,6 +84,12 @@ def _sha256_of_stream(handle) -> str:
     return digest.hexdigest()
 
 
+def owned_alone(st: os.stat_result) -> bool:
+    """Whether the file of status ``st`` belongs to the current user and nobody else may write to it (always
+    true where files have no owners)."""
+    return not hasattr(os, "getuid") or (st.st_uid == os.getuid() and not st.st_mode & 0o022)
+
+
 def _read(path: Path) -> dict:
     """The memo at ``path``: {absolute path: [status, digest]}; empty if missing, unreadable, malformed, or not
     the current user's alone."""
@@ -92,8 +98,7 @@ def _read(path: Path) -> dict:
     except OSError:
         return {}
     try:
-        st = os.fstat(fd)
-        if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
+        if not owned_alone(os.fstat(fd)):
             return {}
         with os.fdopen(fd, "rb") as handle:
             fd = None
